@@ -1,0 +1,116 @@
+/** DuckDB SQL facts and emitters. */
+import type { Dialect } from '../../src/connectors/dialect.js';
+import type { ColumnKind } from '../../src/profiler/state-types.js';
+import { HLL_P } from '../../src/profiler/hll.js';
+
+const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|INT\d*)$/;
+
+export class DuckDBDialect implements Dialect {
+  readonly name = 'duckdb';
+  readonly identifierQuote = '"';
+  readonly supportsSampling = true;
+
+  quoteIdent(name: string): string {
+    return `"${name.replaceAll('"', '""')}"`;
+  }
+
+  literal(value: string): string {
+    if (value.includes('\0')) throw new Error('NUL byte in a SQL literal');
+    return `'${value.replaceAll("'", "''")}'`;
+  }
+
+  qualify(...parts: string[]): string {
+    return parts.map((p) => this.quoteIdent(p)).join('.');
+  }
+
+  columnKind(type: string): ColumnKind {
+    const t = type.toUpperCase().trim();
+    if (INTEGER.test(t)) return 'integer';
+    if (t.startsWith('DECIMAL') || t.startsWith('NUMERIC')) return 'decimal';
+    if (t === 'FLOAT' || t === 'DOUBLE' || t === 'REAL') return 'float';
+    if (t === 'VARCHAR' || t.startsWith('VARCHAR(') || t === 'TEXT' || t === 'STRING') return 'string';
+    if (t === 'DATE' || t.startsWith('TIMESTAMP') || t === 'TIME' || t === 'DATETIME') return 'temporal';
+    if (t === 'BOOLEAN') return 'boolean';
+    return 'other';
+  }
+
+  countAll(): string {
+    return 'count(*)';
+  }
+
+  count(x: string): string {
+    return `count(${x})`;
+  }
+
+  extreme(fn: 'min' | 'max', x: string, kind: ColumnKind, type: string): string {
+    if (kind === 'float') return `${fn}(CAST(${x} AS DOUBLE))`;
+    if (kind === 'temporal') return this.temporalText(`${fn}(${x})`, type);
+    return `CAST(${fn}(${x}) AS VARCHAR)`;
+  }
+
+  /** Fixed-width ISO layouts, so that string order equals time order when states merge. */
+  private temporalText(x: string, type: string): string {
+    const t = type.toUpperCase();
+    if (t === 'DATE') return `strftime(${x}, '%Y-%m-%d')`;
+    if (t === 'TIME') return `CAST(${x} AS VARCHAR)`;
+    if (t.includes('TIME ZONE') || t === 'TIMESTAMPTZ') {
+      return `strftime(CAST(${x} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%fZ')`;
+    }
+    return `strftime(CAST(${x} AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%f')`;
+  }
+
+  sum(x: string, kind: ColumnKind): string {
+    if (kind === 'integer') return `CAST(sum(CAST(${x} AS HUGEINT)) AS VARCHAR)`;
+    if (kind === 'decimal') return `CAST(sum(${x}) AS VARCHAR)`;
+    return `sum(CAST(${x} AS DOUBLE))`;
+  }
+
+  mean(x: string): string {
+    return `avg(CAST(${x} AS DOUBLE))`;
+  }
+
+  m2(x: string): string {
+    return `var_pop(CAST(${x} AS DOUBLE)) * count(${x})`;
+  }
+
+  length(fn: 'min' | 'max' | 'sum', x: string): string {
+    return `${fn}(length(${x}))`;
+  }
+
+  hash64(x: string): string {
+    return `CASE WHEN ${x} IS NULL THEN NULL ELSE hash(${x}) END`;
+  }
+
+  hllRegisters(src: string, columns: string[], hasPartition: boolean): string {
+    const m = 2 ** HLL_P - 1;
+    // w keeps the 52 hash bits above the bucket plus a sentinel bit, so it is never 0 and rank <= 53.
+    // rank = 1 + trailing zeros of w = popcount(w XOR (w - 1)).
+    const w = `((__h >> ${HLL_P}) | (1::UBIGINT << 52))`;
+    const p = hasPartition ? '__p' : "''";
+    const ordinals = columns.map((_, i) => String(i)).join(', ');
+    const hashes = columns.map((c) => this.hash64(c)).join(', ');
+    return `SELECT __p, __c, string_agg(printf('%03x%02x', __b, __r), '' ORDER BY __b) AS __regs
+FROM (
+  SELECT __p, __c, __h & ${m} AS __b, max(bit_count(xor(${w}, ${w} - 1))) AS __r
+  FROM (SELECT ${p} AS __p, unnest([${ordinals}]) AS __c, unnest([${hashes}]) AS __h FROM ${src})
+  WHERE __h IS NOT NULL
+  GROUP BY ALL
+)
+GROUP BY ALL`;
+  }
+
+  listAgg(x: string, orderBy: string): string {
+    return `list(${x} ORDER BY ${orderBy})`;
+  }
+
+  partitionText(x: string, granularity?: string): string {
+    if (!granularity) return `CAST(${x} AS VARCHAR)`;
+    return `strftime(date_trunc(${this.literal(granularity)}, ${x}), '%Y-%m-%dT%H:%M:%S')`;
+  }
+
+  sample(relation: string, fraction: number, seed?: number): string {
+    const pct = Math.min(100, Math.max(0, fraction * 100));
+    const s = seed === undefined ? '' : `, ${Math.trunc(seed)}`;
+    return `${relation} USING SAMPLE ${pct}% (bernoulli${s})`;
+  }
+}

@@ -1,0 +1,158 @@
+/** DuckDB source: tables of a DuckDB database file and Hive-partitioned Parquet folders. */
+import { existsSync, statSync } from 'node:fs';
+import type { SourceConfig, TableConfig } from '../../src/config/index.js';
+import type {
+  ColumnInfo,
+  PartitionFact,
+  ScanSource,
+  SourceConnector,
+  SourceTable,
+  TableSnapshot,
+} from '../../src/connectors/types.js';
+import { snapshotIds } from '../../src/connectors/snapshot-id.js';
+import { DuckDBClient } from './client.js';
+import { DuckDBDialect } from './dialect.js';
+import { readManifest, hiveKeys, ROOT_PARTITION } from './parquet-manifest.js';
+
+/** Virtual column carrying each Parquet row's file path; named so it cannot collide with user columns. */
+const FILE_COLUMN = '__baselinr_file';
+const WHOLE_TABLE = '__all__';
+
+export async function createConnector(source: Extract<SourceConfig, { type: 'duckdb' }>): Promise<SourceConnector> {
+  // Profiling only reads: open an existing database read-only so loaders are not locked out of writing.
+  const readOnly = source.path !== ':memory:' && existsSync(source.path);
+  const client = await DuckDBClient.open(source.path, { threads: source.threads, readOnly });
+  return new DuckDBConnector(client, source.path === ':memory:' ? undefined : source.path);
+}
+
+/**
+ * Every committed DuckDB write lands in the database file or its WAL, so an unchanged (size, mtime) of both
+ * proves that no table in the file changed. It cannot say WHICH table changed, so any write re-profiles all.
+ */
+function databaseFingerprint(path: string): string {
+  const part = (p: string) => {
+    try {
+      const st = statSync(p);
+      return `${st.size}:${Math.trunc(st.mtimeMs)}`;
+    } catch {
+      return 'absent';
+    }
+  };
+  return `${part(path)}|${part(`${path}.wal`)}`;
+}
+
+export class DuckDBConnector implements SourceConnector {
+  readonly type = 'duckdb';
+  readonly dialect = new DuckDBDialect();
+
+  constructor(
+    readonly client: DuckDBClient,
+    private readonly databasePath?: string,
+  ) {}
+
+  async listTables(configured: TableConfig[]): Promise<SourceTable[]> {
+    if (configured.length > 0) return configured.map((config) => ({ config, name: config.name }));
+    const rows = await this.client.query(
+      `SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT internal AND NOT temporary ORDER BY 1, 2`,
+      { kind: 'metadata' },
+    );
+    return rows.map((r) => {
+      const schema = String(r.schema_name);
+      const table = String(r.table_name);
+      const name = `${schema}.${table}`;
+      return { name, config: { name, kind: 'table', schema, table, contract: { kind: 'snapshot' } } as TableConfig };
+    });
+  }
+
+  async snapshot(table: SourceTable): Promise<TableSnapshot> {
+    const c = table.config;
+    if (c.kind === 'parquet') return this.parquetSnapshot(table);
+    const d = this.dialect;
+    const where = `schema_name = ${d.literal(c.schema ?? 'main')} AND table_name = ${d.literal(c.table ?? '')}`;
+    const facts = await this.client.query(
+      `SELECT estimated_size, column_count FROM duckdb_tables() WHERE ${where}`,
+      { kind: 'metadata', table: table.name },
+    );
+    if (facts.length === 0) throw new Error(`table ${table.name} does not exist in the DuckDB database`);
+    const cols = await this.client.query(
+      `SELECT column_name, data_type FROM duckdb_columns() WHERE ${where} ORDER BY column_index`,
+      { kind: 'metadata', table: table.name },
+    );
+    const columns = cols.map((r) => this.column(String(r.column_name), String(r.data_type)));
+    const rowCount = Number(facts[0].estimated_size ?? 0);
+    // The database file is the only modification signal DuckDB has (an in-memory database has none).
+    const file = this.databasePath ? databaseFingerprint(this.databasePath) : 'memory';
+    const whole: PartitionFact = { id: WHOLE_TABLE, rowCount, fingerprint: `${file}|${rowCount}` };
+    const ids = snapshotIds(columns, [whole]);
+    return { ...ids, exact: this.databasePath !== undefined, columns, partitions: [], rowCount, takenAt: now() };
+  }
+
+  private async parquetSnapshot(table: SourceTable): Promise<TableSnapshot> {
+    const root = table.config.parquetPath ?? '';
+    const partitions = readManifest(root);
+    if (partitions.length === 0) throw new Error(`parquet dataset ${table.name} has no .parquet files under ${root}`);
+    // DESCRIBE reads Parquet footers only. Hive keys are typed once, here, over every file, so a partial scan of
+    // a few files cannot infer a different type than a full one.
+    const rows = await this.client.query(
+      `DESCRIBE SELECT * FROM ${this.parquetRelation(partitions, undefined)}`,
+      { kind: 'metadata', table: table.name },
+    );
+    const columns = rows
+      .filter((r) => r.column_name !== FILE_COLUMN)
+      .map((r) => this.column(String(r.column_name), String(r.column_type)));
+    const bytes = partitions.reduce((s, p) => s + (p.bytes ?? 0), 0);
+    return { ...snapshotIds(columns, partitions), exact: true, columns, partitions, bytes, takenAt: now() };
+  }
+
+  scanSource(table: SourceTable, snapshot: TableSnapshot, partitions?: string[]): ScanSource {
+    const d = this.dialect;
+    const c = table.config;
+    if (c.kind === 'parquet') {
+      const wanted = partitions ? new Set(partitions) : undefined;
+      const selected = snapshot.partitions.filter((p) => !wanted || wanted.has(p.id));
+      const root = (c.parquetPath ?? '').replace(/\/+$/, '');
+      const hiveTypes = Object.fromEntries(snapshot.columns.map((col) => [col.name, col.type]));
+      return {
+        relation: this.parquetRelation(selected, hiveTypes),
+        partitionExpr: `regexp_extract(${d.quoteIdent(FILE_COLUMN)}, '^(.*)/[^/]*$', 1)`,
+        partitionId: (dir) => (dir === null || dir === root ? ROOT_PARTITION : dir.slice(root.length + 1)),
+      };
+    }
+    const relation = d.qualify(c.schema ?? 'main', c.table ?? '');
+    if (!c.partition) return { relation, partitionId: () => WHOLE_TABLE };
+    const key = c.partition.key;
+    return {
+      relation,
+      partitionExpr: d.partitionText(d.quoteIdent(key), c.partition.granularity),
+      partitionId: (v) => `${key}=${v ?? '__NULL__'}`,
+    };
+  }
+
+  private parquetRelation(partitions: PartitionFact[], hiveTypes: Record<string, string> | undefined): string {
+    const d = this.dialect;
+    const files = partitions.flatMap((p) => p.files ?? []).map((f) => d.literal(f.path));
+    const keys = new Set(partitions.flatMap((p) => hiveKeys(p.id).map(([k]) => k)));
+    const typed = [...keys].filter((k) => hiveTypes?.[k]).map((k) => `${d.literal(k)}: ${d.literal(hiveTypes![k])}`);
+    const opts = [
+      `hive_partitioning = ${keys.size > 0}`,
+      'union_by_name = true',
+      `filename = ${d.literal(FILE_COLUMN)}`,
+      ...(typed.length ? [`hive_types = {${typed.join(', ')}}`] : []),
+    ];
+    return `read_parquet([${files.join(', ')}], ${opts.join(', ')})`;
+  }
+
+  private column(name: string, type: string): ColumnInfo {
+    return { name, type, kind: this.dialect.columnKind(type) };
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+export { FILE_COLUMN };

@@ -1,0 +1,77 @@
+/**
+ * Reads everything the planner needs — metadata snapshots from the source, prior state from the store — and
+ * nothing else: no table data is scanned here, so `plan` stays read-only and cheap.
+ */
+import type { TableSnapshot, SourceTable } from '../connectors/types.js';
+import type { MetricName } from '../profiler/state-types.js';
+import type { PlanTableInput } from '../planner/index.js';
+import type { TableStateRow } from '../state/index.js';
+import type { Context } from './context.js';
+import { scrubSecrets } from './context.js';
+import { tableMatcher } from './table-filter.js';
+
+export interface GatheredTable {
+  table: SourceTable;
+  snapshot?: TableSnapshot;
+  prior?: TableStateRow;
+  input: PlanTableInput;
+}
+
+export async function gatherTables(ctx: Context, patterns?: string[]): Promise<GatheredTable[]> {
+  const source = await ctx.source();
+  const store = await ctx.store();
+  const match = tableMatcher(patterns);
+  const tables = (await source.listTables(ctx.config.profiling.tables)).filter((t) => match(t.name));
+  const out: GatheredTable[] = [];
+  for (const table of tables) {
+    let snapshot: TableSnapshot | undefined;
+    let snapshotError: string | undefined;
+    try {
+      snapshot = await source.snapshot(table);
+    } catch (err) {
+      snapshotError = scrubSecrets(err instanceof Error ? err.message : String(err), ctx.secrets);
+      ctx.logger.warn({ table: table.name }, `metadata unavailable: ${snapshotError}`);
+    }
+    const prior = await store.getTable(table.name);
+    const priorPartitions = (await store.getPartitions(table.name)).map((p) => ({
+      id: p.partitionId,
+      fingerprint: fingerprintOf(p.snapshot),
+    }));
+    const metrics: MetricName[] = table.config.metrics ?? ctx.config.profiling.metrics;
+    const input: PlanTableInput = {
+      name: table.name,
+      contract: table.config.contract,
+      partition: table.config.partition,
+      nativePartitions: table.config.kind === 'parquet',
+      metrics,
+      snapshot,
+      snapshotError,
+      prior,
+      priorPartitions,
+    };
+    out.push({ table, snapshot, prior, input });
+  }
+  return out;
+}
+
+function fingerprintOf(snapshot: unknown): string | null {
+  if (snapshot && typeof snapshot === 'object' && 'fingerprint' in snapshot) {
+    const f = (snapshot as { fingerprint: unknown }).fingerprint;
+    return typeof f === 'string' ? f : null;
+  }
+  return null;
+}
+
+/** What is stored as the table's snapshot: ids and fingerprints, not file lists. */
+export function compactSnapshot(s: TableSnapshot): Record<string, unknown> {
+  return {
+    snapshotId: s.snapshotId,
+    schemaHash: s.schemaHash,
+    exact: s.exact,
+    rowCount: s.rowCount ?? null,
+    bytes: s.bytes ?? null,
+    takenAt: s.takenAt,
+    columns: s.columns.map((c) => ({ name: c.name, type: c.type })),
+    partitions: s.partitions.map((p) => ({ id: p.id, fingerprint: p.fingerprint })),
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * `baselinr profile`: plan, then execute each table's decision. One store transaction per table; a failing
+ * table fails alone. Skips and defers never move `last_profiled_at` and never store the new snapshot.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TableProfile } from '../profiler/state-types.js';
+import { executeScan, scanSql } from '../profiler/executor.js';
+import type { EventBus } from '../events/index.js';
+import { event } from '../events/index.js';
+import type { Context } from './context.js';
+import { scrubSecrets } from './context.js';
+import { compactSnapshot } from './gather.js';
+import { computePlan, planEntry, type PlanEntry, type PlannedTable } from './plan.js';
+import type { Decision } from '../planner/index.js';
+
+export interface ProfileEntry extends PlanEntry {
+  status: 'ok' | 'failed' | 'skipped' | 'deferred';
+  rows_scanned: number;
+  partitions_profiled: number;
+  duration_ms: number;
+  error?: string;
+  sql?: string;
+  profile?: TableProfile;
+}
+
+export interface ProfileResult {
+  generated_at: string;
+  dry_run?: boolean;
+  tables: ProfileEntry[];
+  summary: Record<Decision, number>;
+}
+
+export interface ProfileOptions {
+  tables?: string[];
+  full?: boolean;
+  dryRun?: boolean;
+  concurrency?: number;
+  events: EventBus;
+  signal?: AbortSignal;
+}
+
+export async function runProfile(ctx: Context, opts: ProfileOptions): Promise<ProfileResult> {
+  const { planned, result } = await computePlan(ctx, opts);
+  const runId = randomUUID();
+  const entries: ProfileEntry[] = new Array(planned.length);
+  const work = planned.map((p, i) => async () => {
+    entries[i] = opts.dryRun ? await dryRun(ctx, p) : await executeOne(ctx, p, runId, opts);
+  });
+  await pool(work, Math.max(1, opts.concurrency ?? 1));
+  return { generated_at: result.generated_at, ...(opts.dryRun ? { dry_run: true } : {}), tables: entries, summary: result.summary };
+}
+
+async function dryRun(ctx: Context, p: PlannedTable): Promise<ProfileEntry> {
+  const { decision: d, gathered: g } = p;
+  const entry = base(p);
+  if (isProfile(d.decision) && g.snapshot) {
+    const scope = d.decision === 'partial' ? { partitions: d.changedPartitions } : {};
+    entry.sql = scanSql(await ctx.source(), g.table, g.snapshot, scope, g.input.metrics);
+  }
+  entry.status = isProfile(d.decision) ? 'ok' : d.decision === 'defer' ? 'deferred' : 'skipped';
+  return entry;
+}
+
+async function executeOne(ctx: Context, p: PlannedTable, runId: string, opts: ProfileOptions): Promise<ProfileEntry> {
+  const { decision: d, gathered: g } = p;
+  const store = await ctx.store();
+  const entry = base(p);
+  const started = Date.now();
+  const now = ctx.now().toISOString();
+  const tableRunId = `${runId}:${d.table}`;
+  const common = { runId: tableRunId, table: d.table };
+
+  if (!isProfile(d.decision)) {
+    entry.status = d.decision === 'defer' ? 'deferred' : 'skipped';
+    opts.events.emit(event('ProfilingSkipped', {
+      ...common, action: d.decision === 'defer' ? 'defer' : 'skip', reason: d.reason,
+      snapshot_id: d.snapshotId, last_profiled_at: d.lastProfiledAt,
+    }));
+    await store.commitTable({
+      table: {
+        tableName: d.table, lastDecision: d.decision, lastReason: d.reason, lastStatus: entry.status,
+        lastCheckedAt: now, nextDueAt: d.nextDueAt, intervalMinutes: d.intervalMinutes, deferrals: d.deferrals,
+      },
+    });
+    return entry;
+  }
+
+  opts.events.emit(event('ProfilingStarted', {
+    ...common, decision: d.decision, reason: d.reason, snapshot_id: d.snapshotId, partitions: d.changedPartitions,
+  }));
+  try {
+    if (!g.snapshot) throw new Error(g.input.snapshotError ?? `metadata for ${d.table} could not be read`);
+    const scope = d.decision === 'partial' ? { partitions: d.changedPartitions, removed: d.removedPartitions } : {};
+    const scan = await executeScan({
+      connector: await ctx.source(), store, table: g.table, snapshot: g.snapshot, scope,
+      metrics: g.input.metrics, now: ctx.now, signal: opts.signal,
+    });
+    entry.duration_ms = Date.now() - started;
+    Object.assign(entry, { status: 'ok', rows_scanned: scan.rowsScanned, partitions_profiled: scan.partitionsProfiled, profile: scan.profile });
+    entry.last_profiled_at = scan.profile.profiled_at;
+    const completed = event('ProfilingCompleted', {
+      ...common, decision: d.decision, reason: d.reason, rows_scanned: scan.rowsScanned,
+      partitions: scan.partitionsProfiled, duration_ms: entry.duration_ms,
+    });
+    await store.commitTable({
+      table: {
+        tableName: d.table, lastDecision: d.decision, lastReason: d.reason, lastStatus: 'ok',
+        snapshotId: g.snapshot.snapshotId, snapshot: compactSnapshot(g.snapshot), schemaHash: g.snapshot.schemaHash,
+        lastProfiledAt: scan.profile.profiled_at, lastCheckedAt: now, nextDueAt: d.nextDueAt,
+        intervalMinutes: d.intervalMinutes, deferrals: 0, pending: null, profile: scan.profile, sampled: false,
+      },
+      upsertPartitions: scan.upserts,
+      removePartitions: d.decision === 'partial' ? d.removedPartitions : undefined,
+      replaceAllPartitions: scan.replaceAll,
+      run: runRecord(tableRunId, d.table, d.decision, d.reason, 'ok', started, entry, null, scan.sql),
+    });
+    opts.events.emit(completed);
+  } catch (err) {
+    const message = scrubSecrets(err instanceof Error ? err.message : String(err), ctx.secrets);
+    Object.assign(entry, { status: 'failed', error: message, duration_ms: Date.now() - started });
+    ctx.logger.error({ table: d.table }, `profiling failed: ${message}`);
+    opts.events.emit(event('ProfilingFailed', { ...common, decision: d.decision, reason: d.reason, error: message }));
+    await store
+      .commitTable({
+        table: { tableName: d.table, lastDecision: d.decision, lastReason: d.reason, lastStatus: 'failed', lastCheckedAt: now },
+        run: runRecord(tableRunId, d.table, d.decision, d.reason, 'failed', started, entry, message, null),
+      })
+      .catch((e: unknown) => ctx.logger.error(`could not record the failure of ${d.table}: ${String(e)}`));
+  }
+  return entry;
+}
+
+function base(p: PlannedTable): ProfileEntry {
+  return { ...planEntry(p.decision), status: 'skipped', rows_scanned: 0, partitions_profiled: 0, duration_ms: 0 };
+}
+
+function isProfile(d: Decision): boolean {
+  return d === 'full' || d === 'partial' || d === 'sample';
+}
+
+function runRecord(runId: string, table: string, decision: string, reason: string, status: string, started: number,
+  e: ProfileEntry, error: string | null, sql: string | null) {
+  return {
+    runId, tableName: table, startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(),
+    decision, reason, status, rowsScanned: e.rows_scanned, partitionsProfiled: e.partitions_profiled,
+    durationMs: e.duration_ms, error, sql,
+  };
+}
+
+async function pool(tasks: Array<() => Promise<void>>, size: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.min(size, tasks.length) }, worker));
+}

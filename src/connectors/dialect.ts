@@ -1,0 +1,44 @@
+/**
+ * A dialect is a set of declared facts plus tiny emitters (Malloy's habit). No SQL is concatenated outside a
+ * dialect: the scan builder asks the dialect for every fragment it needs.
+ */
+import type { ColumnKind } from '../profiler/state-types.js';
+
+export interface Dialect {
+  readonly name: string;
+  /** Facts */
+  readonly identifierQuote: string;
+  readonly supportsSampling: boolean;
+
+  quoteIdent(name: string): string;
+  /** A string literal with the dialect's escaping. */
+  literal(value: string): string;
+  qualify(...parts: string[]): string;
+  columnKind(type: string): ColumnKind;
+
+  /** Aggregate fragments for one column `x` (an already quoted expression). Each yields one output value. */
+  countAll(): string;
+  count(x: string): string;
+  /** min/max as text (integer/decimal exact, temporal ISO, string binary order) or double (float). */
+  extreme(fn: 'min' | 'max', x: string, kind: ColumnKind, type: string): string;
+  /** Exact sum as text for integer/decimal, double for float. */
+  sum(x: string, kind: ColumnKind): string;
+  mean(x: string): string;
+  /** Sum of squared deviations from the mean (M2 of Chan et al.). */
+  m2(x: string): string;
+  length(fn: 'min' | 'max' | 'sum', x: string): string;
+
+  /** Per-row expression giving the HLL packed register token source: a 64-bit hash, NULL for NULL input. */
+  hash64(x: string): string;
+  /**
+   * A complete CTE body computing HLL registers for every (partition, column) of `src`:
+   * output columns `__p` (partition text), `__c` (column ordinal), `__regs` (packed `bbbrr` hex tokens).
+   */
+  hllRegisters(src: string, columns: string[], hasPartition: boolean): string;
+  /** Ordered list aggregate (`list`/`array_agg`). */
+  listAgg(x: string, orderBy: string): string;
+  /** Text of `x` for grouping rows into partitions. */
+  partitionText(x: string, granularity?: string): string;
+  /** Sampling clause appended to a FROM item, fraction in (0, 1]. */
+  sample(relation: string, fraction: number, seed?: number): string;
+}

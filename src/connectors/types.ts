@@ -1,0 +1,102 @@
+/**
+ * Contracts every warehouse connector implements. The profiler and planner only see these types; the SDKs are
+ * imported by `connectors/<name>/client.ts` alone and loaded lazily by the registry.
+ */
+import type { ColumnKind } from '../profiler/state-types.js';
+import type { TableConfig } from '../config/index.js';
+
+/** `data` scans table rows (what the planner must avoid); `metadata` reads catalogs, files or footers only. */
+export type QueryKind = 'data' | 'metadata' | 'ddl';
+
+export interface QueryLogEntry {
+  sql: string;
+  kind: QueryKind;
+  table?: string;
+  startedAt: string;
+  durationMs: number;
+  rows: number;
+  error?: string;
+}
+
+export interface QueryOptions {
+  kind: QueryKind;
+  table?: string;
+  signal?: AbortSignal;
+}
+
+/** Rows come back normalised: BIGINT/HUGEINT as number when safe else decimal string, DECIMAL as string. */
+export type Row = Record<string, unknown>;
+
+export interface WarehouseClient {
+  query(sql: string, opts: QueryOptions): Promise<Row[]>;
+  /** Every statement this client ran, in order (tests assert "zero data scans" on it). */
+  readonly queryLog: QueryLogEntry[];
+  close(): Promise<void>;
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** The warehouse's type name. */
+  type: string;
+  kind: ColumnKind;
+}
+
+/** A file of a file-based partition (Parquet): its identity is what proves it unchanged. */
+export interface FileFact {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface PartitionFact {
+  id: string;
+  files?: FileFact[];
+  rowCount?: number;
+  bytes?: number;
+  /** A stable fingerprint of everything that proves the partition unchanged. */
+  fingerprint: string;
+}
+
+/** What metadata says about a table right now (read without scanning data). */
+export interface TableSnapshot {
+  /** Stable hash of columns + partitions; equal ids mean "provably unchanged" only if `exact` is true. */
+  snapshotId: string;
+  /** True when the snapshot proves absence of change (file manifests); false when it can only hint. */
+  exact: boolean;
+  columns: ColumnInfo[];
+  schemaHash: string;
+  partitions: PartitionFact[];
+  rowCount?: number;
+  bytes?: number;
+  takenAt: string;
+}
+
+/** A configured table resolved against the source. */
+export interface SourceTable {
+  config: TableConfig;
+  name: string;
+}
+
+/**
+ * How a scan reads a table. `relation` is the FROM item; `partitionExpr` yields each row's partition key as text
+ * (or is absent for an unpartitioned table).
+ */
+export interface ScanSource {
+  relation: string;
+  partitionExpr?: string;
+  /** Maps the text value of `partitionExpr` back to a partition id. */
+  partitionId(value: string | null): string;
+}
+
+export interface SourceConnector {
+  readonly type: string;
+  readonly dialect: import('./dialect.js').Dialect;
+  readonly client: WarehouseClient;
+  /** Configured tables, or every user table of the source when none are configured. */
+  listTables(configured: TableConfig[]): Promise<SourceTable[]>;
+  /** Metadata only: columns, partitions, file facts. Throws when the table does not exist. */
+  snapshot(table: SourceTable): Promise<TableSnapshot>;
+  /** The FROM item and partition expression for scanning `partitions` (all when undefined). */
+  scanSource(table: SourceTable, snapshot: TableSnapshot, partitions?: string[]): ScanSource;
+  close(): Promise<void>;
+}

@@ -1,0 +1,69 @@
+/**
+ * The one-scan query: every metric state of every column, for every partition, in one statement. Partition
+ * states come from `GROUP BY __p` in the same scan (Deequ's scan sharing); HLL registers from an unpivot of the
+ * column hashes over the same `src` relation. Column aliases are positional (`c0`, `c1`, …) so hostile names
+ * never travel further than one quoted reference.
+ */
+import type { Dialect } from '../connectors/dialect.js';
+import type { ColumnInfo, ScanSource } from '../connectors/types.js';
+
+export interface ScanQueryOptions {
+  /** Compute HLL registers (only when a distinct metric is requested: it is the costly part). */
+  hll: boolean;
+  /** Extra row filter (already rendered by the dialect). */
+  where?: string;
+}
+
+export function alias(i: number, suffix?: string): string {
+  return suffix ? `c${i}_${suffix}` : `c${i}`;
+}
+
+export function buildScanQuery(d: Dialect, source: ScanSource, columns: ColumnInfo[], opts: ScanQueryOptions): string {
+  const q = (s: string) => d.quoteIdent(s);
+  const part = source.partitionExpr ?? d.literal('');
+  const projected = [`${part} AS __p`, ...columns.map((c, i) => `${q(c.name)} AS ${q(alias(i))}`)];
+  const where = opts.where ? `\n  WHERE ${opts.where}` : '';
+  const src = `SELECT ${projected.join(', ')}\n  FROM ${source.relation}${where}`;
+
+  const aggs = [`${d.countAll()} AS __rows`];
+  columns.forEach((c, i) => {
+    const x = q(alias(i));
+    const as = (suffix: string) => q(alias(i, suffix));
+    aggs.push(`${d.count(x)} AS ${as('n')}`);
+    if (c.kind === 'integer' || c.kind === 'decimal' || c.kind === 'float') {
+      aggs.push(`${d.extreme('min', x, c.kind, c.type)} AS ${as('min')}`);
+      aggs.push(`${d.extreme('max', x, c.kind, c.type)} AS ${as('max')}`);
+      aggs.push(`${d.sum(x, c.kind)} AS ${as('sum')}`);
+      aggs.push(`${d.mean(x)} AS ${as('mean')}`);
+      aggs.push(`${d.m2(x)} AS ${as('m2')}`);
+    } else if (c.kind === 'string' || c.kind === 'temporal') {
+      aggs.push(`${d.extreme('min', x, c.kind, c.type)} AS ${as('min')}`);
+      aggs.push(`${d.extreme('max', x, c.kind, c.type)} AS ${as('max')}`);
+      if (c.kind === 'string') {
+        aggs.push(`${d.length('min', x)} AS ${as('lmin')}`);
+        aggs.push(`${d.length('max', x)} AS ${as('lmax')}`);
+        aggs.push(`${d.length('sum', x)} AS ${as('lsum')}`);
+      }
+    }
+  });
+  const base = `SELECT __p, ${aggs.join(',\n    ')}\n  FROM src GROUP BY __p`;
+  if (!opts.hll || columns.length === 0) {
+    return `WITH src AS (\n  ${src}\n),\nbase AS (\n  ${base}\n)\nSELECT * FROM base ORDER BY __p`;
+  }
+  const hll = d.hllRegisters('src', columns.map((_, i) => q(alias(i))), true);
+  return `WITH src AS (
+  ${src}
+),
+base AS (
+  ${base}
+),
+hll AS (
+${hll}
+),
+hll_p AS (
+  SELECT __p, ${d.listAgg('__c', '__c')} AS __hc, ${d.listAgg('__regs', '__c')} AS __hr FROM hll GROUP BY __p
+)
+SELECT base.*, hll_p.__hc, hll_p.__hr
+FROM base LEFT JOIN hll_p ON base.__p IS NOT DISTINCT FROM hll_p.__p
+ORDER BY base.__p`;
+}

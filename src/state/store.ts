@@ -1,0 +1,138 @@
+/**
+ * The dialect-neutral store core. Opening a connection is the only per-backend code (`sqlite.ts`, later a
+ * Postgres opener): everything here takes a ready `Kysely<DB>`.
+ */
+import type { Kysely } from 'kysely';
+import { columnStateFromJson, fromBool, fromJson, rowToEvent, rowToRun, rowToTable, toNumber } from './codec.js';
+import { commitTable, insertEventRows } from './commit.js';
+import { applyMigrations, missingTablesError, pendingMigrations } from './migrator.js';
+import { validateMetadataTable, type DB, type StateDialect } from './tables.js';
+import type { ListOptions, PartitionRecord, StateStore, StoreOptions } from './types.js';
+
+/** Code-unit order: identical for every dialect and collation, unlike ORDER BY on text. */
+function byKey<T>(key: (item: T) => string): (a: T, b: T) => number {
+  return (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
+
+function readOnlyError(location: string): Error {
+  return new Error(`state store ${location} is open read-only (plan and show never write)`);
+}
+
+export function createStore(db: Kysely<DB>, dialect: StateDialect, opts: StoreOptions): StateStore {
+  const stateTable = validateMetadataTable(opts.metadataTable);
+  const location = opts.location ?? `(${dialect})`;
+  const writable = (): void => {
+    if (opts.readOnly) throw readOnlyError(location);
+  };
+  const limit = (o: ListOptions | undefined): number | undefined => {
+    if (o?.limit === undefined) return undefined;
+    if (!Number.isSafeInteger(o.limit) || o.limit < 0) throw new Error(`limit must be a non-negative integer`);
+    return o.limit;
+  };
+
+  return {
+    dialect,
+
+    async migrate() {
+      if (opts.readOnly || !opts.createTables) {
+        const pending = await pendingMigrations(db, stateTable);
+        if (pending.length === 0) return;
+        throw opts.readOnly
+          ? new Error(`state store ${location} has an older schema: run \`baselinr profile\` once to upgrade it`)
+          : missingTablesError(pending, location);
+      }
+      await applyMigrations(db, dialect, stateTable);
+    },
+
+    async getTable(name) {
+      const row = await db.selectFrom(stateTable).selectAll().where('table_name', '=', name).executeTakeFirst();
+      return row ? rowToTable(row) : undefined;
+    },
+
+    async listTables() {
+      const rows = await db.selectFrom(stateTable).selectAll().execute();
+      return rows.map(rowToTable).sort(byKey((t) => t.tableName));
+    },
+
+    async getPartitions(name) {
+      // One statement, so a concurrent commit is seen entirely or not at all.
+      const rows = await db
+        .selectFrom('baselinr_partitions as p')
+        .leftJoin('baselinr_metric_states as m', (j) =>
+          j.onRef('m.table_name', '=', 'p.table_name').onRef('m.partition_id', '=', 'p.partition_id'),
+        )
+        .select(['p.partition_id', 'p.snapshot_json', 'p.row_count', 'p.sampled', 'p.profiled_at'])
+        .select(['m.column_name', 'm.ordinal', 'm.state_json'])
+        .where('p.table_name', '=', name)
+        .orderBy('p.partition_id')
+        .orderBy('m.ordinal')
+        .execute();
+      const partitions = new Map<string, PartitionRecord>();
+      for (const r of rows) {
+        let p = partitions.get(r.partition_id);
+        if (!p) {
+          p = {
+            partitionId: r.partition_id,
+            snapshot: fromJson(r.snapshot_json),
+            rowCount: toNumber(r.row_count),
+            sampled: fromBool(r.sampled),
+            profiledAt: r.profiled_at,
+            columns: {},
+          };
+          partitions.set(r.partition_id, p);
+        }
+        if (r.column_name !== null && r.state_json !== null) p.columns[r.column_name] = columnStateFromJson(r.state_json);
+      }
+      return [...partitions.values()].sort(byKey((p) => p.partitionId));
+    },
+
+    async commitTable(c) {
+      writable();
+      await commitTable(db, dialect, stateTable, c);
+    },
+
+    async insertEvents(events) {
+      writable();
+      if (events.length > 0) await db.transaction().execute((trx) => insertEventRows(trx, events));
+    },
+
+    async listRuns(o) {
+      let q = db.selectFrom('baselinr_runs').selectAll().orderBy('started_at', 'desc').orderBy('run_id', 'desc');
+      if (o?.table !== undefined) q = q.where('table_name', '=', o.table);
+      const n = limit(o);
+      if (n !== undefined) q = q.limit(n);
+      return (await q.execute()).map(rowToRun);
+    },
+
+    async listEvents(o) {
+      let q = db.selectFrom('baselinr_events').selectAll().orderBy('id', 'desc');
+      if (o?.table !== undefined) q = q.where('table_name', '=', o.table);
+      const n = limit(o);
+      if (n !== undefined) q = q.limit(n);
+      return (await q.execute()).map(rowToEvent);
+    },
+
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** What a read-only caller sees when no store exists yet: nothing profiled, and nothing may be written. */
+export function emptyStore(dialect: StateDialect, location: string): StateStore {
+  const refuse = async (): Promise<never> => {
+    throw readOnlyError(location);
+  };
+  return {
+    dialect,
+    migrate: async () => undefined,
+    getTable: async () => undefined,
+    listTables: async () => [],
+    getPartitions: async () => [],
+    commitTable: refuse,
+    insertEvents: refuse,
+    listRuns: async () => [],
+    listEvents: async () => [],
+    close: async () => undefined,
+  };
+}
