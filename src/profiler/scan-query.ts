@@ -51,7 +51,7 @@ export function buildScanQuery(d: Dialect, source: ScanSource, columns: ColumnIn
     return `WITH src AS (\n  ${src}\n),\nbase AS (\n  ${base}\n)\nSELECT * FROM base ORDER BY __p`;
   }
   const hll = d.hllRegisters('src', columns.map((_, i) => q(alias(i))), true);
-  return `WITH src AS (
+  return `WITH src AS ${d.inlineCte ? `${d.inlineCte} ` : ''}(
   ${src}
 ),
 base AS (
