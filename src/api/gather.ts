@@ -23,11 +23,15 @@ export async function gatherTables(ctx: Context, patterns?: string[]): Promise<G
   const match = tableMatcher(patterns);
   const tables = (await source.listTables(ctx.config.profiling.tables)).filter((t) => match(t.name));
   const out: GatheredTable[] = [];
+  const batch = source.snapshotAll ? await source.snapshotAll(tables) : undefined;
   for (const table of tables) {
     let snapshot: TableSnapshot | undefined;
     let snapshotError: string | undefined;
     try {
-      snapshot = await source.snapshot(table);
+      const found = batch ? batch.get(table.name) : await source.snapshot(table);
+      if (found instanceof Error) throw found;
+      if (!found) throw new Error(`no metadata returned for ${table.name}`);
+      snapshot = found;
     } catch (err) {
       snapshotError = scrubSecrets(err instanceof Error ? err.message : String(err), ctx.secrets);
       ctx.logger.warn({ table: table.name }, `metadata unavailable: ${snapshotError}`);
@@ -42,7 +46,8 @@ export async function gatherTables(ctx: Context, patterns?: string[]): Promise<G
       name: table.name,
       contract: table.config.contract,
       partition: table.config.partition,
-      nativePartitions: table.config.kind === 'parquet',
+      nativePartitions: (snapshot?.partitions.length ?? 0) > 0,
+      statsReset: snapshot ? statsWereReset(prior?.snapshot, snapshot) : false,
       metrics,
       snapshot,
       snapshotError,
@@ -52,6 +57,15 @@ export async function gatherTables(ctx: Context, patterns?: string[]): Promise<G
     out.push({ table, snapshot, prior, input });
   }
   return out;
+}
+
+/** Counters only grow between resets; a smaller one, or a new reset time, means they were reset. */
+export function statsWereReset(stored: unknown, now: TableSnapshot): boolean {
+  if (!stored || typeof stored !== 'object') return false;
+  const prior = stored as { counters?: Record<string, number> | null; statsResetAt?: string | null };
+  if (now.statsResetAt !== undefined && prior.statsResetAt !== undefined && now.statsResetAt !== prior.statsResetAt) return true;
+  if (!now.counters || !prior.counters) return false;
+  return Object.entries(now.counters).some(([k, v]) => typeof prior.counters![k] === 'number' && v < prior.counters![k]);
 }
 
 function fingerprintOf(snapshot: unknown): string | null {
@@ -73,5 +87,7 @@ export function compactSnapshot(s: TableSnapshot): Record<string, unknown> {
     takenAt: s.takenAt,
     columns: s.columns.map((c) => ({ name: c.name, type: c.type })),
     partitions: s.partitions.map((p) => ({ id: p.id, fingerprint: p.fingerprint })),
+    counters: s.counters ?? null,
+    statsResetAt: s.statsResetAt ?? null,
   };
 }

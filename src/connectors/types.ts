@@ -69,6 +69,12 @@ export interface TableSnapshot {
   rowCount?: number;
   bytes?: number;
   takenAt: string;
+  /**
+   * Monotonic activity counters (e.g. Postgres n_tup_ins/upd/del). A counter lower than in the stored snapshot,
+   * or a different `statsResetAt`, means statistics were reset: reason `stats_reset`.
+   */
+  counters?: Record<string, number>;
+  statsResetAt?: string | null;
 }
 
 /** A configured table resolved against the source. */
@@ -96,6 +102,11 @@ export interface SourceConnector {
   listTables(configured: TableConfig[]): Promise<SourceTable[]>;
   /** Metadata only: columns, partitions, file facts. Throws when the table does not exist. */
   snapshot(table: SourceTable): Promise<TableSnapshot>;
+  /**
+   * Optional batch form (one catalog query per schema instead of per table). Each table maps to its snapshot or
+   * to the Error that `snapshot` would have thrown.
+   */
+  snapshotAll?(tables: SourceTable[]): Promise<Map<string, TableSnapshot | Error>>;
   /** The FROM item and partition expression for scanning `partitions` (all when undefined). */
   scanSource(table: SourceTable, snapshot: TableSnapshot, partitions?: string[]): ScanSource;
   close(): Promise<void>;
