@@ -109,9 +109,26 @@ GROUP BY ALL`;
     return `strftime(date_trunc(${this.literal(granularity)}, ${x}), '%Y-%m-%dT%H:%M:%S')`;
   }
 
+  timestampLiteral(iso: string): string {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(iso)) throw new Error(`not a timestamp: ${iso}`);
+    return `TIMESTAMP ${this.literal(iso.replace('T', ' '))}`;
+  }
+
+  dedupe(relation: string, primaryKey: string[], ordering: string, filter?: string): string {
+    const where = filter ? ` WHERE (${filter})` : '';
+    const pk = primaryKey.map((k) => this.quoteIdent(k)).join(', ');
+    return `(SELECT * FROM ${relation}${where} QUALIFY row_number() OVER (PARTITION BY ${pk} ORDER BY ${this.quoteIdent(ordering)} DESC NULLS LAST) = 1) AS __current`;
+  }
+
+  filtered(relation: string, filter: string): string {
+    return `(SELECT * FROM ${relation} WHERE (${filter})) AS __filtered`;
+  }
+
   sample(relation: string, fraction: number, seed?: number): string {
+    // SYSTEM sampling skips whole vectors, so the scan really reads about `fraction` of the rows; a fixed seed
+    // makes a rerun reproduce the same sample.
     const pct = Math.min(100, Math.max(0, fraction * 100));
     const s = seed === undefined ? '' : `, ${Math.trunc(seed)}`;
-    return `${relation} USING SAMPLE ${pct}% (bernoulli${s})`;
+    return `(SELECT * FROM ${relation} USING SAMPLE ${pct}% (system${s})) AS __sample`;
   }
 }

@@ -4,14 +4,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TableProfile } from '../profiler/state-types.js';
-import { executeScan, scanSql } from '../profiler/executor.js';
+import { executeScan, scanSql, type ScanScope } from '../profiler/executor.js';
+import type { TableSnapshot } from '../connectors/types.js';
+import type { TableStateRow } from '../state/index.js';
 import type { EventBus } from '../events/index.js';
 import { event } from '../events/index.js';
 import type { Context } from './context.js';
 import { scrubSecrets } from './context.js';
 import { compactSnapshot } from './gather.js';
 import { computePlan, planEntry, type PlanEntry, type PlannedTable } from './plan.js';
-import type { Decision } from '../planner/index.js';
+import type { Decision, TableDecision } from '../planner/index.js';
 
 export interface ProfileEntry extends PlanEntry {
   status: 'ok' | 'failed' | 'skipped' | 'deferred';
@@ -54,8 +56,7 @@ async function dryRun(ctx: Context, p: PlannedTable): Promise<ProfileEntry> {
   const { decision: d, gathered: g } = p;
   const entry = base(p);
   if (isProfile(d.decision) && g.snapshot) {
-    const scope = d.decision === 'partial' ? { partitions: d.changedPartitions } : {};
-    entry.sql = scanSql(await ctx.source(), g.table, g.snapshot, scope, g.input.metrics);
+    entry.sql = scanSql(await ctx.source(), g.table, g.snapshot, scopeOf(d), g.input.metrics);
   }
   entry.status = isProfile(d.decision) ? 'ok' : d.decision === 'defer' ? 'deferred' : 'skipped';
   return entry;
@@ -76,10 +77,19 @@ async function executeOne(ctx: Context, p: PlannedTable, runId: string, opts: Pr
       ...common, action: d.decision === 'defer' ? 'defer' : 'skip', reason: d.reason,
       snapshot_id: d.snapshotId, last_profiled_at: d.lastProfiledAt,
     }));
+    if (d.decision === 'defer') {
+      opts.events.emit(event('profile_deferred_cost_cap', {
+        ...common, reason: d.reason, estimated_rows: d.estimatedRows, estimated_bytes: d.estimatedBytes, deferrals: d.deferrals,
+      }));
+    }
+    // A locked table belongs to another run right now: writing its state here could clobber that run's result.
+    if (d.reason === 'locked') return entry;
+    // Neither the snapshot nor last_profiled_at moves: a skipped or deferred change must still be seen next time.
     await store.commitTable({
       table: {
         tableName: d.table, lastDecision: d.decision, lastReason: d.reason, lastStatus: entry.status,
         lastCheckedAt: now, nextDueAt: d.nextDueAt, intervalMinutes: d.intervalMinutes, deferrals: d.deferrals,
+        ...(d.decision === 'defer' ? { pending: d.pending ?? null } : {}),
       },
     });
     return entry;
@@ -90,11 +100,25 @@ async function executeOne(ctx: Context, p: PlannedTable, runId: string, opts: Pr
   }));
   try {
     if (!g.snapshot) throw new Error(g.input.snapshotError ?? `metadata for ${d.table} could not be read`);
-    const scope = d.decision === 'partial' ? { partitions: d.changedPartitions, removed: d.removedPartitions } : {};
-    const scan = await executeScan({
-      connector: await ctx.source(), store, table: g.table, snapshot: g.snapshot, scope,
+    const args = {
+      connector: await ctx.source(), store, table: g.table, snapshot: g.snapshot,
       metrics: g.input.metrics, now: ctx.now, signal: opts.signal,
-    });
+    };
+    if (d.decision === 'sample') {
+      opts.events.emit(event('profile_sampled_cost_cap', {
+        ...common, reason: d.reason, estimated_rows: d.estimatedRows, estimated_bytes: d.estimatedBytes,
+        sample_fraction: d.sampleFraction ?? ctx.config.incremental.costControls.sampleFraction,
+      }));
+    }
+    let scan = await executeScan({ ...args, scope: scopeOf(d, ctx.config.incremental.costControls.sampleFraction) });
+    if (d.watermarkFrom && !appendOnlyHolds(g.prior, g.snapshot, scan.profile.row_count)) {
+      // Rows arrived before the lookback window (or the stream was not append-only): the watermark cannot see
+      // them, so this run profiles the whole table instead of leaving the profile wrong.
+      ctx.logger.warn({ table: d.table }, 'rows outside the watermark lookback: profiling in full');
+      entry.notes = [...(entry.notes ?? []), 'row count moved outside the lookback window: profiled in full'];
+      entry.decision = 'full';
+      scan = await executeScan({ ...args, scope: {} });
+    }
     entry.duration_ms = Date.now() - started;
     Object.assign(entry, { status: 'ok', rows_scanned: scan.rowsScanned, partitions_profiled: scan.partitionsProfiled, profile: scan.profile });
     entry.last_profiled_at = scan.profile.profiled_at;
@@ -107,10 +131,11 @@ async function executeOne(ctx: Context, p: PlannedTable, runId: string, opts: Pr
         tableName: d.table, lastDecision: d.decision, lastReason: d.reason, lastStatus: 'ok',
         snapshotId: g.snapshot.snapshotId, snapshot: compactSnapshot(g.snapshot), schemaHash: g.snapshot.schemaHash,
         lastProfiledAt: scan.profile.profiled_at, lastCheckedAt: now, nextDueAt: d.nextDueAt,
-        intervalMinutes: d.intervalMinutes, deferrals: 0, pending: null, profile: scan.profile, sampled: false,
+        intervalMinutes: d.intervalMinutes, deferrals: 0, pending: null, profile: scan.profile,
+        sampled: scan.profile.sampled,
       },
       upsertPartitions: scan.upserts,
-      removePartitions: d.decision === 'partial' ? d.removedPartitions : undefined,
+      removePartitions: scan.removed,
       replaceAllPartitions: scan.replaceAll,
       run: runRecord(tableRunId, d.table, d.decision, d.reason, 'ok', started, entry, null, scan.sql),
     });
@@ -128,6 +153,24 @@ async function executeOne(ctx: Context, p: PlannedTable, runId: string, opts: Pr
       .catch((e: unknown) => ctx.logger.error(`could not record the failure of ${d.table}: ${String(e)}`));
   }
   return entry;
+}
+
+function scopeOf(d: TableDecision, defaultFraction?: number): ScanScope {
+  if (d.decision === 'sample') return { sampleFraction: d.sampleFraction ?? defaultFraction ?? 0.05 };
+  if (d.decision !== 'partial') return {};
+  if (d.watermarkFrom) return { watermarkFrom: d.watermarkFrom };
+  return { partitions: d.changedPartitions, removed: d.removedPartitions };
+}
+
+/**
+ * An append-only stream grows by exactly the rows the watermark re-scan found: compare the source's row count
+ * growth with the profile's. Unknown counts cannot confirm it, so they fail the check (→ full).
+ */
+function appendOnlyHolds(prior: TableStateRow | undefined, snapshot: TableSnapshot, newRows: number): boolean {
+  const stored = prior?.snapshot as { rowCount?: number | null } | null | undefined;
+  const before = prior?.profile?.row_count;
+  if (typeof stored?.rowCount !== 'number' || typeof snapshot.rowCount !== 'number' || typeof before !== 'number') return false;
+  return snapshot.rowCount - stored.rowCount === newRows - before;
 }
 
 function base(p: PlannedTable): ProfileEntry {

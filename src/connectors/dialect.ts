@@ -44,6 +44,15 @@ export interface Dialect {
   listAgg(x: string, orderBy: string): string;
   /** Text of `x` for grouping rows into partitions. */
   partitionText(x: string, granularity?: string): string;
+  /** A UTC timestamp literal from `YYYY-MM-DDTHH:MM:SS`. */
+  timestampLiteral(iso: string): string;
+  /**
+   * The current records of a CDC history (`record_set`): the latest row per primary key by `ordering`, after an
+   * optional trusted SQL `filter`. Returns a FROM item.
+   */
+  dedupe(relation: string, primaryKey: string[], ordering: string, filter?: string): string;
+  /** `relation` restricted by a trusted SQL predicate; a FROM item. */
+  filtered(relation: string, filter: string): string;
   /** Sampling clause appended to a FROM item, fraction in (0, 1]. */
   sample(relation: string, fraction: number, seed?: number): string;
 }

@@ -6,6 +6,7 @@
 import type { PartitionFact, TableSnapshot } from '../connectors/types.js';
 import type { TableStateRow } from '../state/types.js';
 import type { PlanTableInput, PriorPartition } from './types.js';
+import { watermarkLowerBound } from './watermark.js';
 
 export interface PartitionDiff {
   /** New, or fingerprint differs from (or is missing in) the stored state. Sorted. */
@@ -56,8 +57,15 @@ export function partialAllowed(input: PlanTableInput, pp: { enabled: boolean; al
  * whose partitions are buckets of a column rather than real partitions. It returns null until that mode exists,
  * so such tables fall through to `full`/`snapshot_changed`, which is always exact.
  */
-export function appendedRowsScope(_input: PlanTableInput): PartitionDiff | null {
-  return null;
+export function appendedRowsScope(input: PlanTableInput): (PartitionDiff & { watermarkFrom: string }) | null {
+  const p = input.partition;
+  if (!p?.granularity || input.contract.kind !== 'event_stream' || input.nativePartitions) return null;
+  // The watermark is the largest key value the stored profile saw: free, no query needed.
+  if (input.prior?.profile?.sampled) return null; // a sample's max is not the watermark
+  const max = input.prior?.profile?.columns?.[p.key]?.max;
+  if (typeof max !== 'string') return null;
+  const watermarkFrom = watermarkLowerBound(max, p.granularity, p.lookback);
+  return watermarkFrom ? { changed: [], removed: [], watermarkFrom } : null;
 }
 
 /** Rows and bytes of the given partitions; null as soon as one of them does not say (a guess is not a cap input). */

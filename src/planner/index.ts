@@ -5,3 +5,4 @@ export type { PendingDeferral, PlanContext, PlanTableInput, PriorPartition, Tabl
 export { diffPartitions, appendedRowsScope, type PartitionDiff } from './changes.js';
 export { exceededCap } from './cost.js';
 export type { Observation } from './schedule.js';
+export { watermarkLowerBound, bucketOf } from './watermark.js';

@@ -37,6 +37,7 @@ interface Verdict {
   reason: Reason;
   changed?: string[];
   removed?: string[];
+  watermarkFrom?: string;
   observation: Observation;
 }
 
@@ -50,12 +51,14 @@ export function planTable(input: PlanTableInput, ctx: PlanContext): TableDecisio
   if (v.reason === 'not_due') return unchecked(input, 'not_due', scheduleUnchanged(input.name, prior, sched));
   const schedule = scheduleAfterCheck(ctx.now, learnInterval(input.name, interval, v.observation, sched), sched);
   const est = v.decision === 'skip' ? { rows: 0, bytes: 0 }
+    : v.watermarkFrom ? { rows: null, bytes: null }
     : v.decision === 'partial' && input.snapshot ? partitionsEstimate(input.snapshot, v.changed ?? [])
       : tableEstimate(input.snapshot);
   const out: TableDecision = {
     ...base(input, v.decision, v.reason, schedule),
     changedPartitions: v.changed ?? [],
     removedPartitions: v.removed ?? [],
+    ...(v.watermarkFrom ? { watermarkFrom: v.watermarkFrom } : {}),
     estimatedRows: est.rows,
     estimatedBytes: est.bytes,
     // Nothing is pending after a real check: a profile clears it and a skip proved there is nothing to do.

@@ -32,7 +32,7 @@ export type Reason = (typeof REASONS)[number];
  * reason that is neither produced by a case nor listed here, so a reason cannot silently lose its rule.
  * `appended_rows` waits for the watermark (virtual partition) mode; see `appendedRowsScope` in changes.ts.
  */
-export const PENDING_REASONS: readonly Reason[] = ['appended_rows'];
+export const PENDING_REASONS: readonly Reason[] = [];
 
 /** Decisions that scan data; the others only record that the table was looked at. */
 export const PROFILE_DECISIONS: readonly Decision[] = ['partial', 'sample', 'full'];

@@ -61,6 +61,8 @@ export interface TableDecision {
   intervalMinutes: number;
   deferrals: number;
   sampleFraction?: number;
+  /** appended_rows: re-scan rows whose partition key is at or after this UTC timestamp (bucket start). */
+  watermarkFrom?: string;
   /** Set on `defer` only. */
   pending?: PendingDeferral;
   notes?: string[];

@@ -10,12 +10,17 @@ import { buildScanQuery } from './scan-query.js';
 import { emptyColumnState, parseScanRows } from './scan-result.js';
 import { mergePartitionStates } from './merge.js';
 import { finalizeProfile } from './finalize.js';
+import { bucketOf } from '../planner/watermark.js';
 
 export interface ScanScope {
   /** Partition ids to (re)scan; undefined = the whole table. */
   partitions?: string[];
   /** Partitions to drop from the stored states (removed from the source). */
   removed?: string[];
+  /** Watermark mode: re-scan rows whose partition key is at or after this UTC bucket start, replace those buckets. */
+  watermarkFrom?: string;
+  /** Sample the scope at this fraction: the result is flagged and never stored as partition states. */
+  sampleFraction?: number;
 }
 
 export interface ExecutedScan {
@@ -24,6 +29,8 @@ export interface ExecutedScan {
   partitionsProfiled: number;
   profile: TableProfile;
   upserts: PartitionRecord[];
+  /** Stored partitions to drop in the same transaction. */
+  removed: string[];
   replaceAll: boolean;
 }
 
@@ -31,9 +38,28 @@ export function wantsHll(metrics: readonly MetricName[]): boolean {
   return metrics.includes('distinct_count') || metrics.includes('unique_ratio');
 }
 
-export function scanSql(connector: SourceConnector, table: SourceTable, snapshot: TableSnapshot, scope: ScanScope, metrics: readonly MetricName[]): string {
+/** The scan for a scope: the connector's FROM item, narrowed by the table contract, the watermark and sampling. */
+export function planScan(connector: SourceConnector, table: SourceTable, snapshot: TableSnapshot, scope: ScanScope, metrics: readonly MetricName[]) {
+  const d = connector.dialect;
   const source = connector.scanSource(table, snapshot, scope.partitions);
-  return buildScanQuery(connector.dialect, source, snapshot.columns, { hll: wantsHll(metrics) });
+  const contract = table.config.contract;
+  let relation = source.relation;
+  // Record sets are deduplicated BEFORE any aggregate: the profile describes current records, not versions.
+  if (contract.kind === 'record_set' && contract.primaryKey?.length && contract.ordering) {
+    relation = d.dedupe(relation, contract.primaryKey, contract.ordering, contract.filter);
+  } else if (contract.filter) {
+    relation = d.filtered(relation, contract.filter);
+  }
+  if (scope.sampleFraction !== undefined) relation = d.sample(relation, scope.sampleFraction, 42);
+  const key = table.config.partition?.key;
+  const where = scope.watermarkFrom && key ? `${d.quoteIdent(key)} >= ${d.timestampLiteral(scope.watermarkFrom)}` : undefined;
+  const scan = { ...source, relation };
+  const hll = wantsHll(metrics);
+  return { source: scan, hll, sql: buildScanQuery(d, scan, snapshot.columns, { hll, where }) };
+}
+
+export function scanSql(connector: SourceConnector, table: SourceTable, snapshot: TableSnapshot, scope: ScanScope, metrics: readonly MetricName[]): string {
+  return planScan(connector, table, snapshot, scope, metrics).sql;
 }
 
 export async function executeScan(args: {
@@ -47,16 +73,24 @@ export async function executeScan(args: {
   signal?: AbortSignal;
 }): Promise<ExecutedScan> {
   const { connector, table, snapshot, scope, metrics } = args;
-  const hll = wantsHll(metrics);
-  const source = connector.scanSource(table, snapshot, scope.partitions);
-  const sql = buildScanQuery(connector.dialect, source, snapshot.columns, { hll });
+  const { source, hll, sql } = planScan(connector, table, snapshot, scope, metrics);
   const rows = await connector.client.query(sql, { kind: 'data', table: table.name, signal: args.signal });
   const scanned = parseScanRows(rows, snapshot.columns, source, hll);
   const profiledAt = args.now().toISOString();
+  const rowsScanned = [...scanned.values()].reduce((s, p) => s + p.rowCount, 0);
+
+  if (scope.sampleFraction !== undefined) {
+    // A sample describes the table approximately: it is returned flagged and never stored as partition states.
+    const merged = mergeSorted([...scanned.entries()].map(([id, state]) => ({ id, state })), snapshot, hll);
+    const profile = scaleSample(
+      finalizeProfile({ table: table.name, profiledAt, state: merged, partitions: scanned.size, metrics, sampled: true, sampleFraction: scope.sampleFraction }),
+      scope.sampleFraction,
+    );
+    return { sql, rowsScanned, partitionsProfiled: scanned.size, profile, upserts: [], removed: [], replaceAll: false };
+  }
 
   // Partitions the snapshot knows but the scan found empty still get a state: their snapshot must be stored.
-  const factIds = scope.partitions ?? snapshot.partitions.map((p) => p.id);
-  for (const id of factIds) {
+  for (const id of scope.partitions ?? (scope.watermarkFrom ? [] : snapshot.partitions.map((p) => p.id))) {
     if (!scanned.has(id)) scanned.set(id, emptyPartition(snapshot, hll));
   }
   const facts = new Map(snapshot.partitions.map((p) => [p.id, p]));
@@ -69,27 +103,40 @@ export async function executeScan(args: {
     columns: state.columns,
   }));
 
-  const replaceAll = scope.partitions === undefined;
-  const kept = replaceAll ? [] : await keptPartitions(args.store, table.name, scanned, scope.removed ?? []);
+  const replaceAll = scope.partitions === undefined && scope.watermarkFrom === undefined;
+  const stored = replaceAll ? [] : await args.store.getPartitions(table.name);
+  // Watermark mode replaces every bucket from the lower bound on: a stored bucket there that the scan did not
+  // return has no rows any more.
+  const removed = new Set(scope.removed ?? []);
+  if (scope.watermarkFrom) {
+    for (const p of stored) {
+      const b = bucketOf(p.partitionId);
+      if (b !== null && b >= scope.watermarkFrom && !scanned.has(p.partitionId)) removed.add(p.partitionId);
+    }
+  }
+  const kept = stored
+    .filter((p) => !scanned.has(p.partitionId) && !removed.has(p.partitionId))
+    .map((p) => ({ id: p.partitionId, state: { rowCount: p.rowCount, columns: p.columns } }));
   const all = [...kept, ...upserts.map((u) => ({ id: u.partitionId, state: { rowCount: u.rowCount, columns: u.columns } }))];
-  // Merge in partition-id order so float sums are reproducible between full and incremental runs.
-  all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const merged = all.length > 0 ? mergePartitionStates(all.map((p) => p.state)) : emptyPartition(snapshot, hll);
+  const merged = mergeSorted(all, snapshot, hll);
   const profile = finalizeProfile({ table: table.name, profiledAt, state: merged, partitions: all.length, metrics });
-  const rowsScanned = upserts.reduce((s, u) => s + u.rowCount, 0);
-  return { sql, rowsScanned, partitionsProfiled: upserts.length, profile, upserts, replaceAll };
+  return { sql, rowsScanned, partitionsProfiled: upserts.length, profile, upserts, removed: [...removed].sort(), replaceAll };
 }
 
-async function keptPartitions(
-  store: StateStore,
-  table: string,
-  scanned: Map<string, PartitionState>,
-  removed: string[],
-): Promise<Array<{ id: string; state: PartitionState }>> {
-  const drop = new Set(removed);
-  return (await store.getPartitions(table))
-    .filter((p) => !scanned.has(p.partitionId) && !drop.has(p.partitionId))
-    .map((p) => ({ id: p.partitionId, state: { rowCount: p.rowCount, columns: p.columns } }));
+/** Merge in partition-id order so float sums are reproducible between full and incremental runs. */
+function mergeSorted(parts: Array<{ id: string; state: PartitionState }>, snapshot: TableSnapshot, hll: boolean): PartitionState {
+  if (parts.length === 0) return emptyPartition(snapshot, hll);
+  const sorted = [...parts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return mergePartitionStates(sorted.map((p) => p.state));
+}
+
+/** Row and value counts of a sample, scaled to the table; ratios, extremes and means stay as measured. */
+function scaleSample(profile: TableProfile, fraction: number): TableProfile {
+  const scale = (n: number | undefined) => (n === undefined ? undefined : Math.round(n / fraction));
+  const columns = Object.fromEntries(
+    Object.entries(profile.columns).map(([k, c]) => [k, { ...c, count: scale(c.count), null_count: scale(c.null_count) }]),
+  );
+  return { ...profile, row_count: scale(profile.row_count) ?? 0, sampled_rows: profile.row_count, columns };
 }
 
 function emptyPartition(snapshot: TableSnapshot, hll: boolean): PartitionState {

@@ -81,6 +81,8 @@ export interface TableProfile {
   row_count: number;
   sampled: boolean;
   sample_fraction?: number;
+  /** Rows the sample actually read (row_count and counts are scaled by 1/sample_fraction). */
+  sampled_rows?: number;
   partitions: number;
   columns: Record<string, ColumnProfile>;
 }

@@ -71,6 +71,11 @@ const CASES: Case[] = [
     ctx: (c) => { c.incremental.partialProfiling.maxPartitionsPerRun = 1; } },
   { reason: 'changed_partitions', decision: 'partial' },
   { reason: 'snapshot_changed', decision: 'full', input: { nativePartitions: false } },
+  { reason: 'appended_rows', decision: 'partial', input: {
+    nativePartitions: false, partition: { key: '_loaded_at', granularity: 'day', lookback: 2 },
+    prior: prior({ profile: { table: 'main.events', profiled_at: ago(120), row_count: 10, sampled: false, partitions: 3,
+      columns: { _loaded_at: { type: 'TIMESTAMP', max: '2024-06-10T09:30:00.000000' } } } }),
+  } },
   { reason: 'rows_cap_exceeded', decision: 'sample', input: { nativePartitions: false },
     ctx: (c) => { c.incremental.costControls.maxRowsScanned = 1500; } },
   { reason: 'bytes_cap_exceeded', decision: 'defer', input: { nativePartitions: false },

@@ -152,3 +152,17 @@ describe('state the planner reports back', () => {
       .toEqual({ skip: 2, partial: 1, sample: 0, defer: 0, full: 0 });
   });
 });
+
+describe('watermark lower bounds', () => {
+  it('truncates to the bucket and moves back `lookback` buckets, in UTC', async () => {
+    const { watermarkLowerBound } = await import('../../src/planner/watermark.js');
+    expect(watermarkLowerBound('2024-06-10T09:30:00.000000', 'day', 2)).toBe('2024-06-08T00:00:00');
+    expect(watermarkLowerBound('2024-06-10T09:30:00', 'hour', 0)).toBe('2024-06-10T09:00:00');
+    expect(watermarkLowerBound('2024-03-01', 'day', 1)).toBe('2024-02-29T00:00:00');
+    // 2024-06-12 is a Wednesday: its ISO week starts Monday 2024-06-10.
+    expect(watermarkLowerBound('2024-06-12T23:59:59', 'week', 1)).toBe('2024-06-03T00:00:00');
+    expect(watermarkLowerBound('2024-01-15T00:00:00', 'month', 1)).toBe('2023-12-01T00:00:00');
+    expect(watermarkLowerBound('2024-01-15', 'year', 0)).toBe('2024-01-01T00:00:00');
+    expect(watermarkLowerBound('not a date', 'day', 0)).toBeNull();
+  });
+});
