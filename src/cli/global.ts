@@ -8,6 +8,7 @@ export interface GlobalOptions {
   config?: string;
   format: Format;
   logLevel: string;
+  queryLog?: string;
 }
 
 export function configPath(g: GlobalOptions): string {
@@ -19,7 +20,8 @@ export function loadFromOptions(g: GlobalOptions): BaselinrConfig {
 }
 
 export async function withContext<T>(g: GlobalOptions, opts: ContextOptions, fn: (ctx: Context) => Promise<T>): Promise<T> {
-  const ctx = createContext(loadFromOptions(g), { logLevel: g.logLevel, ...opts });
+  const queryLogFile = g.queryLog ? resolve(g.queryLog) : undefined;
+  const ctx = createContext(loadFromOptions(g), { logLevel: g.logLevel, queryLogFile, ...opts });
   try {
     return await fn(ctx);
   } finally {

@@ -10,6 +10,7 @@ import * as validate from './commands/validate.js';
 import * as plan from './commands/plan.js';
 import * as profile from './commands/profile.js';
 import * as show from './commands/show.js';
+import * as serve from './commands/serve.js';
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
@@ -18,16 +19,17 @@ export async function main(argv: string[]): Promise<number> {
     .option('-c, --config <file>', 'config file (default: $BASELINR_CONFIG or ./baselinr.yml)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'))
+    .option('--query-log <file>', 'append every warehouse statement (SQL, kind data|metadata, duration, rows) to FILE as JSON lines')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)');
 
   const run = async (fn: (g: GlobalOptions) => Promise<number>) => {
-    const raw = program.opts<{ config?: string; format: string; logLevel: string }>();
-    const g: GlobalOptions = { config: raw.config, format: parseFormat(raw.format), logLevel: raw.logLevel };
+    const raw = program.opts<{ config?: string; format: string; logLevel: string; queryLog?: string }>();
+    const g: GlobalOptions = { config: raw.config, format: parseFormat(raw.format), logLevel: raw.logLevel, queryLog: raw.queryLog };
     code = await fn(g);
   };
-  for (const cmd of [init, validate, plan, profile, show]) cmd.register(program, run);
+  for (const cmd of [init, validate, plan, profile, show, serve]) cmd.register(program, run);
   for (const sub of program.commands) sub.exitOverride();
 
   try {

@@ -74,7 +74,9 @@ export async function executeScan(args: {
 }): Promise<ExecutedScan> {
   const { connector, table, snapshot, scope, metrics } = args;
   const { source, hll, sql } = planScan(connector, table, snapshot, scope, metrics);
-  const rows = await connector.client.query(sql, { kind: 'data', table: table.name, signal: args.signal });
+  // A partial whose only change is removed partitions has nothing to read: the merge alone updates the profile.
+  const nothingToScan = scope.partitions !== undefined && scope.partitions.length === 0;
+  const rows = nothingToScan ? [] : await connector.client.query(sql, { kind: 'data', table: table.name, signal: args.signal });
   const scanned = parseScanRows(rows, snapshot.columns, source, hll);
   const profiledAt = args.now().toISOString();
   const rowsScanned = [...scanned.values()].reduce((s, p) => s + p.rowCount, 0);
