@@ -71,6 +71,10 @@ profiling:
       schema: main
     - name: orders
       parquet: ./demo/lake/orders
+incremental:
+  # The demo checks every table on every run, so you can watch change detection at work. In production leave
+  # adaptive scheduling on: tables that rarely change are then checked less often (see README).
+  adaptive_scheduling: {enabled: false}
 hooks:
   - type: sql
 `;

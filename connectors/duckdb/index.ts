@@ -100,8 +100,25 @@ export class DuckDBConnector implements SourceConnector {
     const columns = rows
       .filter((r) => r.column_name !== FILE_COLUMN)
       .map((r) => this.column(String(r.column_name), String(r.column_type)));
+    await this.addRowCounts(table, partitions);
     const bytes = partitions.reduce((s, p) => s + (p.bytes ?? 0), 0);
-    return { ...snapshotIds(columns, partitions), exact: true, columns, partitions, bytes, takenAt: now() };
+    const rowCount = partitions.every((p) => p.rowCount !== undefined) ? partitions.reduce((s, p) => s + (p.rowCount ?? 0), 0) : undefined;
+    return { ...snapshotIds(columns, partitions), exact: true, columns, partitions, bytes, rowCount, takenAt: now() };
+  }
+
+  /** Row counts from Parquet footers (metadata, no data pages): what cost caps and estimates use. */
+  private async addRowCounts(table: SourceTable, partitions: PartitionFact[]): Promise<void> {
+    const d = this.dialect;
+    const files = partitions.flatMap((p) => p.files ?? []).map((f) => d.literal(f.path));
+    const rows = await this.client.query(
+      `SELECT file_name, num_rows FROM parquet_file_metadata([${files.join(', ')}])`,
+      { kind: 'metadata', table: table.name },
+    );
+    const perFile = new Map(rows.map((r) => [String(r.file_name), Number(r.num_rows)]));
+    for (const p of partitions) {
+      const counts = (p.files ?? []).map((f) => perFile.get(f.path));
+      if (counts.every((n) => n !== undefined)) p.rowCount = counts.reduce((s, n) => s + (n ?? 0), 0);
+    }
   }
 
   scanSource(table: SourceTable, snapshot: TableSnapshot, partitions?: string[]): ScanSource {
