@@ -12,3 +12,6 @@ create index if not exists "baselinr_events_run_idx" on "baselinr_events" ("run_
 insert into "baselinr_schema_version" ("scope", "version", "name") values ('core', 1, 'initial') on conflict ("scope", "version") do nothing;
 create table if not exists "baselinr_table_state" ("table_name" text primary key, "last_decision" text, "last_reason" text, "last_status" text, "snapshot_id" text, "snapshot_json" text, "schema_hash" text, "last_profiled_at" text, "last_checked_at" text, "next_due_at" text, "interval_minutes" integer, "deferrals" integer default 0 not null, "pending_json" text, "profile_json" text, "sampled" boolean default false not null, "updated_at" text not null);
 insert into "baselinr_schema_version" ("scope", "version", "name") values ('baselinr_table_state', 1, 'initial') on conflict ("scope", "version") do nothing;
+create table if not exists "baselinr_leases" ("table_name" text primary key, "holder" text not null, "acquired_at" text not null, "expires_at" text not null);
+insert into "baselinr_schema_version" ("scope", "version", "name") values ('core', 2, 'leases') on conflict ("scope", "version") do nothing;
+insert into "baselinr_schema_version" ("scope", "version", "name") values ('baselinr_table_state', 2, 'leases') on conflict ("scope", "version") do nothing;

@@ -13,7 +13,8 @@ import type { Context } from './context.js';
 import { scrubSecrets } from './context.js';
 import { compactSnapshot } from './gather.js';
 import { computePlan, planEntry, type PlanEntry, type PlannedTable } from './plan.js';
-import type { Decision, TableDecision } from '../planner/index.js';
+import { summarize, type Decision, type TableDecision } from '../planner/index.js';
+import { tryLease } from './lease.js';
 
 export interface ProfileEntry extends PlanEntry {
   status: 'ok' | 'failed' | 'skipped' | 'deferred';
@@ -46,10 +47,45 @@ export async function runProfile(ctx: Context, opts: ProfileOptions): Promise<Pr
   const runId = randomUUID();
   const entries: ProfileEntry[] = new Array(planned.length);
   const work = planned.map((p, i) => async () => {
-    entries[i] = opts.dryRun ? await dryRun(ctx, p) : await executeOne(ctx, p, runId, opts);
+    if (opts.signal?.aborted) entries[i] = interrupted(p);
+    else entries[i] = opts.dryRun ? await dryRun(ctx, p) : await leased(ctx, p, runId, opts);
   });
   await pool(work, Math.max(1, opts.concurrency ?? 1));
-  return { generated_at: result.generated_at, ...(opts.dryRun ? { dry_run: true } : {}), tables: entries, summary: result.summary };
+  const summary = opts.dryRun ? result.summary : summarize(entries.map((e) => ({ decision: e.decision }) as TableDecision));
+  return { generated_at: result.generated_at, ...(opts.dryRun ? { dry_run: true } : {}), tables: entries, summary };
+}
+
+/**
+ * Runs a table's decision under its lease. A table leased by another run, or whose state changed since this run
+ * planned it (another run just handled it), is `skip/locked` and nothing is written for it.
+ */
+async function leased(ctx: Context, p: PlannedTable, runId: string, opts: ProfileOptions): Promise<ProfileEntry> {
+  const store = await ctx.store();
+  const lease = await tryLease(store, p.decision.table, runId, ctx.now);
+  if (!lease) return locked(p, runId, opts, 'another run holds the lease');
+  try {
+    const current = await store.getTable(p.decision.table);
+    if ((current?.updatedAt ?? null) !== (p.gathered.prior?.updatedAt ?? null)) {
+      return locked(p, runId, opts, 'another run updated the table since this run planned it');
+    }
+    return await executeOne(ctx, p, runId, opts);
+  } finally {
+    await lease.release();
+  }
+}
+
+function locked(p: PlannedTable, runId: string, opts: ProfileOptions, why: string): ProfileEntry {
+  const entry: ProfileEntry = { ...base(p), decision: 'skip', reason: 'locked', status: 'skipped', changed_partitions: [], removed_partitions: [] };
+  entry.notes = [...(entry.notes ?? []), why];
+  opts.events.emit(event('ProfilingSkipped', {
+    runId: `${runId}:${p.decision.table}`, table: p.decision.table, action: 'skip', reason: 'locked',
+    snapshot_id: p.decision.snapshotId, last_profiled_at: p.decision.lastProfiledAt,
+  }));
+  return entry;
+}
+
+function interrupted(p: PlannedTable): ProfileEntry {
+  return { ...base(p), status: 'failed', error: 'interrupted before this table started' };
 }
 
 async function dryRun(ctx: Context, p: PlannedTable): Promise<ProfileEntry> {

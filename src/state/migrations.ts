@@ -159,5 +159,20 @@ function eventColumns(b: EventsBuilder): EventsBuilder {
     .addColumn('created_at', TS, (c) => c.notNull());
 }
 
+const v2: Migration = {
+  version: 2,
+  name: 'leases',
+  core: (db) => [
+    db.schema
+      .createTable('baselinr_leases')
+      .ifNotExists()
+      .addColumn('table_name', 'text', (c) => c.primaryKey())
+      .addColumn('holder', 'text', (c) => c.notNull())
+      .addColumn('acquired_at', TS, (c) => c.notNull())
+      .addColumn('expires_at', TS, (c) => c.notNull()),
+  ],
+  tableState: () => [],
+};
+
 /** Append only; never edit a released migration (stores in the field have already applied it). */
-export const MIGRATIONS: readonly Migration[] = [v1];
+export const MIGRATIONS: readonly Migration[] = [v1, v2];

@@ -11,5 +11,9 @@ export async function openStore(config: BaselinrConfig, opts: { readOnly?: boole
     if (!opts.readOnly) await store.migrate();
     return store;
   }
-  throw new Error(`storage type "${s.type}" is not available in this build yet`);
+  if (s.type === 'postgres') {
+    const { openPostgresStore } = await import('./postgres.js');
+    return openPostgresStore({ connection: s, createTables: s.createTables, metadataTable, readOnly: opts.readOnly });
+  }
+  throw new Error(`storage type "${(s as { type: string }).type}" is not available in this build yet`);
 }

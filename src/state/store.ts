@@ -112,6 +112,43 @@ export function createStore(db: Kysely<DB>, dialect: StateDialect, opts: StoreOp
       return (await q.execute()).map(rowToEvent);
     },
 
+    async acquireLease(table, holder, now, expiresAt) {
+      writable();
+      // ISO-8601 UTC strings compare as times, so the expiry test needs no dialect-specific date functions.
+      const res = await db
+        .insertInto('baselinr_leases')
+        .values({ table_name: table, holder, acquired_at: now, expires_at: expiresAt })
+        .onConflict((oc) =>
+          oc
+            .column('table_name')
+            .doUpdateSet({ holder, acquired_at: now, expires_at: expiresAt })
+            .where((eb) => eb.or([eb('baselinr_leases.expires_at', '<', now), eb('baselinr_leases.holder', '=', holder)])),
+        )
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    async leaseHolder(table) {
+      const row = await db.selectFrom('baselinr_leases').select(['holder', 'expires_at']).where('table_name', '=', table).executeTakeFirst();
+      return row ? { holder: row.holder, expiresAt: row.expires_at } : undefined;
+    },
+
+    async takeOverLease(table, staleHolder, holder, now, expiresAt) {
+      writable();
+      const res = await db
+        .updateTable('baselinr_leases')
+        .set({ holder, acquired_at: now, expires_at: expiresAt })
+        .where('table_name', '=', table)
+        .where('holder', '=', staleHolder)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows ?? 0) > 0;
+    },
+
+    async releaseLease(table, holder) {
+      writable();
+      await db.deleteFrom('baselinr_leases').where('table_name', '=', table).where('holder', '=', holder).execute();
+    },
+
     async close() {
       await db.destroy();
     },
@@ -133,6 +170,10 @@ export function emptyStore(dialect: StateDialect, location: string): StateStore 
     insertEvents: refuse,
     listRuns: async () => [],
     listEvents: async () => [],
+    acquireLease: refuse,
+    releaseLease: refuse,
+    leaseHolder: async () => undefined,
+    takeOverLease: refuse,
     close: async () => undefined,
   };
 }

@@ -93,6 +93,15 @@ export interface DB {
   baselinr_runs: RunsTable;
   baselinr_events: EventsTable;
   baselinr_schema_version: SchemaVersionTable;
+  baselinr_leases: LeasesTable;
+}
+
+/** Who is profiling a table right now; a lease past `expires_at` belongs to a crashed holder. */
+export interface LeasesTable {
+  table_name: string;
+  holder: string;
+  acquired_at: string;
+  expires_at: string;
 }
 
 export type TableStateName = 'baselinr_table_state';

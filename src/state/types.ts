@@ -103,6 +103,16 @@ export interface StateStore {
   listRuns(opts?: ListOptions): Promise<RunRecord[]>;
   /** Newest first (by insertion). */
   listEvents(opts?: ListOptions): Promise<EventRecord[]>;
+  /**
+   * Takes (or renews) the table's lease for `holder` until `expiresAt`: succeeds when the table is free, its
+   * lease expired (a crashed holder), or `holder` already holds it. One atomic statement.
+   */
+  acquireLease(table: string, holder: string, now: string, expiresAt: string): Promise<boolean>;
+  releaseLease(table: string, holder: string): Promise<void>;
+  /** The current holder of a table's lease, if any (expired or not). */
+  leaseHolder(table: string): Promise<{ holder: string; expiresAt: string } | undefined>;
+  /** Replaces `staleHolder`'s lease (a holder known to be dead); atomic, fails if someone else took it meanwhile. */
+  takeOverLease(table: string, staleHolder: string, holder: string, now: string, expiresAt: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -73,3 +73,26 @@ export function relClose(actual: number | null | undefined, expected: number | n
 export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
+
+/**
+ * Two profiles' columns agree: exact for everything except mean/stddev (and float sums), which may differ in the
+ * last bits between runs because the warehouse aggregates doubles in parallel. Returns the mismatches.
+ */
+export function profileDiff(a: Record<string, any>, b: Record<string, any>): string[] {
+  const out: string[] = [];
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const name of names) {
+    const x = a[name];
+    const y = b[name];
+    if (!x || !y) {
+      out.push(`${name}: present in only one profile`);
+      continue;
+    }
+    for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) {
+      const tolerant = k === 'mean' || k === 'stddev' || (k === 'sum' && /DOUBLE|FLOAT|REAL/i.test(String(x.type)));
+      const same = tolerant && typeof x[k] === 'number' && typeof y[k] === 'number' ? relClose(x[k], y[k]) : JSON.stringify(x[k]) === JSON.stringify(y[k]);
+      if (!same) out.push(`${name}.${k}: ${JSON.stringify(x[k])} != ${JSON.stringify(y[k])}`);
+    }
+  }
+  return out;
+}

@@ -85,7 +85,9 @@ describe('openSqliteStore: schema', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.prepare('select scope, version from baselinr_schema_version order by scope').all()).toEqual([
       { scope: 'baselinr_table_state', version: 1 },
+      { scope: 'baselinr_table_state', version: 2 },
       { scope: 'core', version: 1 },
+      { scope: 'core', version: 2 },
     ]);
     db.close();
   });
