@@ -18,6 +18,7 @@ export interface ServeOptions {
   port: number;
   token?: string;
   logger: Logger;
+  queryLogFile?: string;
 }
 
 export interface RunningServer {
@@ -30,7 +31,7 @@ export interface RunningServer {
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
-  const state: ServerState = { config: opts.config, logger: opts.logger, shutdown: new AbortController() };
+  const state: ServerState = { config: opts.config, logger: opts.logger, queryLogFile: opts.queryLogFile, shutdown: new AbortController() };
   const secrets = secretValues(opts.config);
   if (opts.token !== undefined && opts.token.trim() === '') throw new Error('the serve token must not be empty');
   if (!opts.token && !isLoopback(opts.host)) {

@@ -14,6 +14,8 @@ import { HttpError, checkOrigin, readJsonBody, sendHtml, sendJson } from './http
 export interface ServerState {
   config: BaselinrConfig;
   logger: Logger;
+  /** `--query-log`: every request's warehouse statements are appended here. */
+  queryLogFile?: string;
   /** The in-flight POST /profile run; at most one. */
   running?: Promise<unknown>;
   /** Aborted at shutdown so an in-flight run cancels its queries instead of holding the process. */
@@ -39,7 +41,7 @@ export const ROUTES: Route[] = [
 ];
 
 async function withCtx<T>(s: ServerState, readOnly: boolean, fn: (ctx: Context) => Promise<T>): Promise<T> {
-  const ctx = createContext(s.config, { readOnly, logger: s.logger });
+  const ctx = createContext(s.config, { readOnly, logger: s.logger, queryLogFile: s.queryLogFile });
   try {
     return await fn(ctx);
   } finally {

@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger } from '../../log.js';
 import { secretValues } from '../../config/index.js';
@@ -22,7 +23,9 @@ export function register(program: Command, run: (fn: (g: GlobalOptions) => Promi
         const config = loadFromOptions(g);
         // The token is a secret like the config's: never echoed in a log line.
         const logger = createLogger(g.logLevel, [...secretValues(config), ...(token ? [token] : [])]);
-        const server = await startServer({ config, host: o.host, port, token, logger });
+        const server = await startServer({
+          config, host: o.host, port, token, logger, queryLogFile: g.queryLog ? resolvePath(g.queryLog) : undefined,
+        });
         process.stderr.write(`baselinr serve listening on ${server.url}${token ? ' (bearer token required)' : ''}\n`);
         if (g.format === 'json') printJson({ url: server.url });
         const signal = await new Promise<NodeJS.Signals>((resolve) => {
