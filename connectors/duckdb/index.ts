@@ -145,6 +145,21 @@ export class DuckDBConnector implements SourceConnector {
     };
   }
 
+  async alignScan(table: SourceTable, snapshot: TableSnapshot, source: ScanSource): Promise<ScanSource> {
+    if (table.config.kind !== 'parquet' || source.relation.startsWith('read_parquet([]')) return source;
+    // The scanned files may predate a column or store it with another type than the union of all files.
+    const rows = await this.client.query(`DESCRIBE SELECT * FROM ${source.relation}`, { kind: 'metadata', table: table.name });
+    const present = new Map(rows.map((r) => [String(r.column_name), String(r.column_type)]));
+    const d = this.dialect;
+    const columnExprs: Record<string, string> = {};
+    for (const c of snapshot.columns) {
+      const t = present.get(c.name);
+      if (t === c.type) continue;
+      columnExprs[c.name] = t === undefined ? `CAST(NULL AS ${c.type})` : `CAST(${d.quoteIdent(c.name)} AS ${c.type})`;
+    }
+    return Object.keys(columnExprs).length ? { ...source, columnExprs } : source;
+  }
+
   private parquetRelation(partitions: PartitionFact[], hiveTypes: Record<string, string> | undefined): string {
     const d = this.dialect;
     const files = partitions.flatMap((p) => p.files ?? []).map((f) => d.literal(f.path));

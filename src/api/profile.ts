@@ -92,7 +92,7 @@ async function dryRun(ctx: Context, p: PlannedTable): Promise<ProfileEntry> {
   const { decision: d, gathered: g } = p;
   const entry = base(p);
   if (isProfile(d.decision) && g.snapshot) {
-    entry.sql = scanSql(await ctx.source(), g.table, g.snapshot, scopeOf(d), g.input.metrics);
+    entry.sql = await scanSql(await ctx.source(), g.table, g.snapshot, scopeOf(d), g.input.metrics);
   }
   entry.status = isProfile(d.decision) ? 'ok' : d.decision === 'defer' ? 'deferred' : 'skipped';
   return entry;

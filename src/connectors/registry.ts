@@ -8,7 +8,21 @@ export async function openSource(source: SourceConfig): Promise<SourceConnector>
       const { createConnector } = await import('../../connectors/duckdb/index.js');
       return createConnector(source);
     }
-    default:
-      throw new Error(`source type "${source.type}" is not available in this build yet`);
+    case 'postgres': {
+      const { createConnector } = await import('../../connectors/postgres/index.js');
+      return createConnector(source);
+    }
+    case 'snowflake': {
+      const { createConnector } = await import('../../connectors/snowflake/index.js');
+      return createConnector(source);
+    }
+    case 'bigquery': {
+      const { createConnector } = await import('../../connectors/bigquery/index.js');
+      return createConnector(source);
+    }
+    default: {
+      const unknown: { type?: string } = source;
+      throw new Error(`source type "${String(unknown.type)}" is not available in this build`);
+    }
   }
 }

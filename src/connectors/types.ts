@@ -92,6 +92,18 @@ export interface ScanSource {
   partitionExpr?: string;
   /** Maps the text value of `partitionExpr` back to a partition id. */
   partitionId(value: string | null): string;
+  /**
+   * Expressions replacing plain column references, by column name: a partial scan of files written before a
+   * column existed reads it as a typed NULL, and a column typed differently in those files is cast to the
+   * table's type, so partition states always match what a full scan computes.
+   */
+  columnExprs?: Record<string, string>;
+}
+
+/** A warehouse's own estimate of what a scan would read (unknown parts are left out). */
+export interface ScanEstimate {
+  rows?: number;
+  bytes?: number;
 }
 
 export interface SourceConnector {
@@ -107,7 +119,14 @@ export interface SourceConnector {
    * to the Error that `snapshot` would have thrown.
    */
   snapshotAll?(tables: SourceTable[]): Promise<Map<string, TableSnapshot | Error>>;
+  /** Optional metadata step before a partial scan: fills `ScanSource.columnExprs` (schema drift between files). */
+  alignScan?(table: SourceTable, snapshot: TableSnapshot, source: ScanSource): Promise<ScanSource>;
   /** The FROM item and partition expression for scanning `partitions` (all when undefined). */
   scanSource(table: SourceTable, snapshot: TableSnapshot, partitions?: string[]): ScanSource;
+  /**
+   * Optional: the warehouse's estimate for scanning `partitions` (all when undefined), read without scanning data
+   * (BigQuery dry run, Snowflake EXPLAIN), so cost caps can use the exact scope.
+   */
+  estimateScan?(table: SourceTable, snapshot: TableSnapshot, partitions?: string[]): Promise<ScanEstimate>;
   close(): Promise<void>;
 }

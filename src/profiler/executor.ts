@@ -3,7 +3,7 @@
  * replaces those partitions' states, drops removed ones and stores the merged profile. The snapshot written is
  * the one read before the scan, so a change made during the scan is seen by the next run.
  */
-import type { SourceConnector, SourceTable, TableSnapshot } from '../connectors/types.js';
+import type { ScanSource, SourceConnector, SourceTable, TableSnapshot } from '../connectors/types.js';
 import type { PartitionRecord, StateStore } from '../state/index.js';
 import type { MetricName, PartitionState, TableProfile } from './state-types.js';
 import { buildScanQuery } from './scan-query.js';
@@ -39,9 +39,9 @@ export function wantsHll(metrics: readonly MetricName[]): boolean {
 }
 
 /** The scan for a scope: the connector's FROM item, narrowed by the table contract, the watermark and sampling. */
-export function planScan(connector: SourceConnector, table: SourceTable, snapshot: TableSnapshot, scope: ScanScope, metrics: readonly MetricName[]) {
+export function planScan(connector: SourceConnector, table: SourceTable, snapshot: TableSnapshot, scope: ScanScope, metrics: readonly MetricName[], base?: ScanSource) {
   const d = connector.dialect;
-  const source = connector.scanSource(table, snapshot, scope.partitions);
+  const source = base ?? connector.scanSource(table, snapshot, scope.partitions);
   const contract = table.config.contract;
   let relation = source.relation;
   // Record sets are deduplicated BEFORE any aggregate: the profile describes current records, not versions.
@@ -58,8 +58,16 @@ export function planScan(connector: SourceConnector, table: SourceTable, snapsho
   return { source: scan, hll, sql: buildScanQuery(d, scan, snapshot.columns, { hll, where }) };
 }
 
-export function scanSql(connector: SourceConnector, table: SourceTable, snapshot: TableSnapshot, scope: ScanScope, metrics: readonly MetricName[]): string {
-  return planScan(connector, table, snapshot, scope, metrics).sql;
+/** `planScan` after the connector's optional metadata step that aligns a partial scan with the table schema. */
+export async function planAlignedScan(connector: SourceConnector, table: SourceTable, snapshot: TableSnapshot, scope: ScanScope, metrics: readonly MetricName[]) {
+  let base = connector.scanSource(table, snapshot, scope.partitions);
+  // Only a subset of a table's files can disagree with the table's schema; a full scan reads them all.
+  if (scope.partitions?.length && connector.alignScan) base = await connector.alignScan(table, snapshot, base);
+  return planScan(connector, table, snapshot, scope, metrics, base);
+}
+
+export async function scanSql(connector: SourceConnector, table: SourceTable, snapshot: TableSnapshot, scope: ScanScope, metrics: readonly MetricName[]): Promise<string> {
+  return (await planAlignedScan(connector, table, snapshot, scope, metrics)).sql;
 }
 
 export async function executeScan(args: {
@@ -73,7 +81,7 @@ export async function executeScan(args: {
   signal?: AbortSignal;
 }): Promise<ExecutedScan> {
   const { connector, table, snapshot, scope, metrics } = args;
-  const { source, hll, sql } = planScan(connector, table, snapshot, scope, metrics);
+  const { source, hll, sql } = await planAlignedScan(connector, table, snapshot, scope, metrics);
   // A partial whose only change is removed partitions has nothing to read: the merge alone updates the profile.
   const nothingToScan = scope.partitions !== undefined && scope.partitions.length === 0;
   const rows = nothingToScan ? [] : await connector.client.query(sql, { kind: 'data', table: table.name, signal: args.signal });

@@ -21,7 +21,8 @@ export function alias(i: number, suffix?: string): string {
 export function buildScanQuery(d: Dialect, source: ScanSource, columns: ColumnInfo[], opts: ScanQueryOptions): string {
   const q = (s: string) => d.quoteIdent(s);
   const part = source.partitionExpr ?? d.literal('');
-  const projected = [`${part} AS __p`, ...columns.map((c, i) => `${q(c.name)} AS ${q(alias(i))}`)];
+  const ref = (name: string) => source.columnExprs?.[name] ?? q(name);
+  const projected = [`${part} AS __p`, ...columns.map((c, i) => `${ref(c.name)} AS ${q(alias(i))}`)];
   const where = opts.where ? `\n  WHERE ${opts.where}` : '';
   const src = `SELECT ${projected.join(', ')}\n  FROM ${source.relation}${where}`;
 
