@@ -9,6 +9,7 @@ import type { TableStateRow } from '../state/index.js';
 import type { Context } from './context.js';
 import { scrubSecrets } from './context.js';
 import { tableMatcher } from './table-filter.js';
+import { withRetries } from '../profiler/retry.js';
 
 export interface GatheredTable {
   table: SourceTable;
@@ -23,12 +24,12 @@ export async function gatherTables(ctx: Context, patterns?: string[]): Promise<G
   const match = tableMatcher(patterns);
   const tables = (await source.listTables(ctx.config.profiling.tables)).filter((t) => match(t.name));
   const out: GatheredTable[] = [];
-  const batch = source.snapshotAll ? await source.snapshotAll(tables) : undefined;
+  const batch = source.snapshotAll ? await withRetries(() => source.snapshotAll!(tables)) : undefined;
   for (const table of tables) {
     let snapshot: TableSnapshot | undefined;
     let snapshotError: string | undefined;
     try {
-      const found = batch ? batch.get(table.name) : await source.snapshot(table);
+      const found = batch ? batch.get(table.name) : await withRetries(() => source.snapshot(table));
       if (found instanceof Error) throw found;
       if (!found) throw new Error(`no metadata returned for ${table.name}`);
       snapshot = found;

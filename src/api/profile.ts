@@ -139,6 +139,8 @@ async function executeOne(ctx: Context, p: PlannedTable, runId: string, opts: Pr
     const args = {
       connector: await ctx.source(), store, table: g.table, snapshot: g.snapshot,
       metrics: g.input.metrics, now: ctx.now, signal: opts.signal,
+      onRetry: (err: unknown, attempt: number, delayMs: number) => ctx.logger.warn(
+        { table: d.table, attempt, delayMs }, `transient warehouse error, retrying: ${scrubSecrets(err instanceof Error ? err.message : String(err), ctx.secrets)}`),
     };
     if (d.decision === 'sample') {
       opts.events.emit(event('profile_sampled_cost_cap', {

@@ -11,6 +11,7 @@ import { emptyColumnState, parseScanRows } from './scan-result.js';
 import { mergePartitionStates } from './merge.js';
 import { finalizeProfile } from './finalize.js';
 import { bucketOf } from '../planner/watermark.js';
+import { withRetries, type RetryOptions } from './retry.js';
 
 export interface ScanScope {
   /** Partition ids to (re)scan; undefined = the whole table. */
@@ -59,10 +60,13 @@ export function planScan(connector: SourceConnector, table: SourceTable, snapsho
 }
 
 /** `planScan` after the connector's optional metadata step that aligns a partial scan with the table schema. */
-export async function planAlignedScan(connector: SourceConnector, table: SourceTable, snapshot: TableSnapshot, scope: ScanScope, metrics: readonly MetricName[]) {
+export async function planAlignedScan(connector: SourceConnector, table: SourceTable, snapshot: TableSnapshot, scope: ScanScope, metrics: readonly MetricName[], retry?: RetryOptions) {
   let base = connector.scanSource(table, snapshot, scope.partitions);
   // Only a subset of a table's files can disagree with the table's schema; a full scan reads them all.
-  if (scope.partitions?.length && connector.alignScan) base = await connector.alignScan(table, snapshot, base);
+  if (scope.partitions?.length && connector.alignScan) {
+    const unaligned = base;
+    base = await withRetries(() => connector.alignScan!(table, snapshot, unaligned), retry);
+  }
   return planScan(connector, table, snapshot, scope, metrics, base);
 }
 
@@ -79,12 +83,17 @@ export async function executeScan(args: {
   metrics: readonly MetricName[];
   now: () => Date;
   signal?: AbortSignal;
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
 }): Promise<ExecutedScan> {
   const { connector, table, snapshot, scope, metrics } = args;
-  const { source, hll, sql } = await planAlignedScan(connector, table, snapshot, scope, metrics);
+  const retry = { signal: args.signal, onRetry: args.onRetry };
+  const { source, hll, sql } = await planAlignedScan(connector, table, snapshot, scope, metrics, retry);
   // A partial whose only change is removed partitions has nothing to read: the merge alone updates the profile.
   const nothingToScan = scope.partitions !== undefined && scope.partitions.length === 0;
-  const rows = nothingToScan ? [] : await connector.client.query(sql, { kind: 'data', table: table.name, signal: args.signal });
+  const rows = nothingToScan ? [] : await withRetries(
+    () => connector.client.query(sql, { kind: 'data', table: table.name, signal: args.signal }),
+    retry,
+  );
   const scanned = parseScanRows(rows, snapshot.columns, source, hll);
   const profiledAt = args.now().toISOString();
   const rowsScanned = [...scanned.values()].reduce((s, p) => s + p.rowCount, 0);
