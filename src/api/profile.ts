@@ -40,10 +40,13 @@ export interface ProfileOptions {
   concurrency?: number;
   events: EventBus;
   signal?: AbortSignal;
+  /** Called once the plan is known, with the number of tables it covers (progress displays). */
+  onPlanned?: (tables: number) => void;
 }
 
 export async function runProfile(ctx: Context, opts: ProfileOptions): Promise<ProfileResult> {
   const { planned, result } = await computePlan(ctx, opts);
+  opts.onPlanned?.(planned.length);
   const runId = randomUUID();
   const entries: ProfileEntry[] = new Array(planned.length);
   const work = planned.map((p, i) => async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runProfile } from '../../api/profile.js';
 import { createEventBus } from '../../events/index.js';
+import { Progress } from '../progress.js';
 import { print, printJson, table } from '../render.js';
 import { withContext, type GlobalOptions } from '../global.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TABLE_FAILED, UsageError } from '../exit-codes.js';
@@ -24,16 +25,21 @@ export function register(program: Command, run: (fn: (g: GlobalOptions) => Promi
           process.once('SIGTERM', onSignal);
           const store = o.dryRun ? undefined : await ctx.store();
           const events = createEventBus({ hooks: o.dryRun ? [] : ctx.config.hooks, store, logger: ctx.logger, secrets: ctx.secrets });
+          const progress = new Progress(process.stderr, Boolean(process.stderr.isTTY) && g.format !== 'json' && !o.dryRun);
+          events.subscribe((e) => progress.handle(e));
           try {
             const result = await runProfile(ctx, {
               tables: o.tables ? [o.tables] : undefined, full: o.full, dryRun: o.dryRun, concurrency, events, signal: controller.signal,
+              onPlanned: (n) => progress.planned(n),
             });
+            progress.finish();
             await events.flush();
             if (g.format === 'json') printJson(result);
             else print(renderProfile(result.tables, result.summary, o.dryRun));
             if (controller.signal.aborted) return EXIT_INTERRUPTED;
             return result.tables.some((t) => t.status === 'failed') ? EXIT_TABLE_FAILED : EXIT_OK;
           } finally {
+            progress.finish();
             process.off('SIGINT', onSignal);
             process.off('SIGTERM', onSignal);
           }
