@@ -65,26 +65,54 @@ export class DuckDBConnector implements SourceConnector {
   }
 
   async snapshot(table: SourceTable): Promise<TableSnapshot> {
-    const c = table.config;
-    if (c.kind === 'parquet') return this.parquetSnapshot(table);
-    const d = this.dialect;
-    const where = `schema_name = ${d.literal(c.schema ?? 'main')} AND table_name = ${d.literal(c.table ?? '')}`;
-    const facts = await this.client.query(
-      `SELECT estimated_size, column_count FROM duckdb_tables() WHERE ${where}`,
-      { kind: 'metadata', table: table.name },
-    );
-    if (facts.length === 0) throw new Error(`table ${table.name} does not exist in the DuckDB database`);
-    const cols = await this.client.query(
-      `SELECT column_name, data_type FROM duckdb_columns() WHERE ${where} ORDER BY column_index`,
-      { kind: 'metadata', table: table.name },
-    );
-    const columns = cols.map((r) => this.column(String(r.column_name), String(r.data_type)));
-    const rowCount = Number(facts[0].estimated_size ?? 0);
-    // The database file is the only modification signal DuckDB has (an in-memory database has none).
-    const file = this.databasePath ? databaseFingerprint(this.databasePath) : 'memory';
-    const whole: PartitionFact = { id: WHOLE_TABLE, rowCount, fingerprint: `${file}|${rowCount}` };
-    const ids = snapshotIds(columns, [whole]);
-    return { ...ids, exact: this.databasePath !== undefined, columns, partitions: [], rowCount, takenAt: now() };
+    const result = (await this.snapshotAll([table])).get(table.name);
+    if (result instanceof Error) throw result;
+    return result!;
+  }
+
+  /** Database tables in two catalog queries however many there are; Parquet datasets from their folders. */
+  async snapshotAll(tables: SourceTable[]): Promise<Map<string, TableSnapshot | Error>> {
+    const out = new Map<string, TableSnapshot | Error>();
+    const dbTables = tables.filter((t) => t.config.kind !== 'parquet');
+    if (dbTables.length > 0) {
+      const facts = await this.client.query(
+        `SELECT schema_name, table_name, estimated_size FROM duckdb_tables() WHERE NOT temporary`,
+        { kind: 'metadata' },
+      );
+      const cols = await this.client.query(
+        `SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() WHERE NOT internal ORDER BY schema_name, table_name, column_index`,
+        { kind: 'metadata' },
+      );
+      const key = (schema: unknown, name: unknown) => `${String(schema)}\0${String(name)}`;
+      const sizes = new Map(facts.map((r) => [key(r.schema_name, r.table_name), Number(r.estimated_size ?? 0)]));
+      const columns = new Map<string, ColumnInfo[]>();
+      for (const r of cols) {
+        const k = key(r.schema_name, r.table_name);
+        columns.set(k, [...(columns.get(k) ?? []), this.column(String(r.column_name), String(r.data_type))]);
+      }
+      // The database file is the only modification signal DuckDB has (an in-memory database has none).
+      const file = this.databasePath ? databaseFingerprint(this.databasePath) : 'memory';
+      for (const t of dbTables) {
+        const k = key(t.config.schema ?? 'main', t.config.table ?? '');
+        const rowCount = sizes.get(k);
+        if (rowCount === undefined) {
+          out.set(t.name, new Error(`table ${t.name} does not exist in the DuckDB database`));
+          continue;
+        }
+        const cs = columns.get(k) ?? [];
+        const whole: PartitionFact = { id: WHOLE_TABLE, rowCount, fingerprint: `${file}|${rowCount}` };
+        const ids = snapshotIds(cs, [whole]);
+        out.set(t.name, { ...ids, exact: this.databasePath !== undefined, columns: cs, partitions: [], rowCount, takenAt: now() });
+      }
+    }
+    for (const t of tables.filter((x) => x.config.kind === 'parquet')) {
+      try {
+        out.set(t.name, await this.parquetSnapshot(t));
+      } catch (err) {
+        out.set(t.name, err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    return out;
   }
 
   private async parquetSnapshot(table: SourceTable): Promise<TableSnapshot> {
