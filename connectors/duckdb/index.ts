@@ -18,9 +18,15 @@ import { readManifest, hiveKeys, ROOT_PARTITION } from './parquet-manifest.js';
 const FILE_COLUMN = '__baselinr_file';
 const WHOLE_TABLE = '__all__';
 
-export async function createConnector(source: Extract<SourceConfig, { type: 'duckdb' }>): Promise<SourceConnector> {
+export async function createConnector(
+  source: Extract<SourceConfig, { type: 'duckdb' }>,
+  opts: { readOnly?: boolean } = {},
+): Promise<SourceConnector> {
+  const exists = source.path === ':memory:' || existsSync(source.path);
+  // `plan` and `show` write nothing, not even an empty database file.
+  if (!exists && opts.readOnly) throw new Error(`DuckDB database not found: ${source.path}`);
   // Profiling only reads: open an existing database read-only so loaders are not locked out of writing.
-  const readOnly = source.path !== ':memory:' && existsSync(source.path);
+  const readOnly = source.path !== ':memory:' && exists;
   const client = await DuckDBClient.open(source.path, { threads: source.threads, readOnly });
   return new DuckDBConnector(client, source.path === ':memory:' ? undefined : source.path);
 }

@@ -40,7 +40,7 @@ export function createContext(config: BaselinrConfig, opts: ContextOptions = {})
     logger,
     secrets,
     now: opts.now ?? clockFromEnv(),
-    source: () => (source ??= openSource(config.source)),
+    source: () => (source ??= openSource(config.source, { readOnly: opts.readOnly })),
     store: () => (store ??= openStore(config, { readOnly: opts.readOnly })),
     async close() {
       const closing: Promise<void>[] = [];

@@ -14,6 +14,8 @@ export interface PlanEntry {
   estimated_bytes: number | null;
   last_profiled_at: string | null;
   next_due_at: string | null;
+  /** appended_rows: buckets from this UTC timestamp on are re-scanned. */
+  watermark_from?: string;
   notes?: string[];
 }
 
@@ -58,6 +60,7 @@ export function planEntry(d: TableDecision): PlanEntry {
     last_profiled_at: d.lastProfiledAt,
     next_due_at: d.nextDueAt,
   };
+  if (d.watermarkFrom) e.watermark_from = d.watermarkFrom;
   if (d.notes?.length) e.notes = d.notes;
   return e;
 }

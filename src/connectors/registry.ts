@@ -2,11 +2,11 @@
 import type { SourceConfig } from '../config/index.js';
 import type { SourceConnector } from './types.js';
 
-export async function openSource(source: SourceConfig): Promise<SourceConnector> {
+export async function openSource(source: SourceConfig, opts: { readOnly?: boolean } = {}): Promise<SourceConnector> {
   switch (source.type) {
     case 'duckdb': {
       const { createConnector } = await import('../../connectors/duckdb/index.js');
-      return createConnector(source);
+      return createConnector(source, opts);
     }
     case 'postgres': {
       const { createConnector } = await import('../../connectors/postgres/index.js');
