@@ -67,6 +67,15 @@ async function main(): Promise<void> {
   const fullQueries = connector.client.queryLog.slice(before).filter((q) => q.kind === 'data');
   if (full.tables[0].status !== 'ok') throw new Error(full.tables[0].error);
 
+  // The same profile without the HLL sketches (distinct_count/unique_ratio off): what the sketches cost.
+  const noHll = parseConfig(yaml.replace('profiling:\n', 'profiling:\n  metrics: [count, null_count, null_ratio, min, max, sum, mean, stddev, min_length, max_length, avg_length]\n')
+    .replace('./state.db', './state-nohll.db'), { file: join(work, 'baselinr.yml'), baseDir: work, env: {} });
+  const noHllCtx = createContext(noHll, { logger: silentLogger(), connector });
+  t = Date.now();
+  await runProfile(noHllCtx, { full: true, events });
+  const noHllMs = Date.now() - t;
+  await noHllCtx.close();
+
   let mark = connector.client.queryLog.length;
   t = Date.now();
   await computePlan(ctx, {});
@@ -95,6 +104,8 @@ async function main(): Promise<void> {
     full_vs_floor: +(fullMs / floorMs).toFixed(2),
     native_same_metrics_ms: nativeMs,
     full_vs_native_same_metrics: +(fullMs / nativeMs).toFixed(2),
+    full_without_distinct_ms: noHllMs,
+    full_without_distinct_vs_floor: +(noHllMs / floorMs).toFixed(2),
     full_data_queries: fullQueries.length,
     full_scan_query_ms: fullQueries[0]?.durationMs,
     no_change_tick_ms: idleMs,
