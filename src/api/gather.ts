@@ -9,7 +9,7 @@ import type { TableStateRow } from '../state/index.js';
 import type { Context } from './context.js';
 import { scrubSecrets } from './context.js';
 import { tableMatcher } from './table-filter.js';
-import { withRetries } from '../profiler/retry.js';
+import { isTransient, withRetries } from '../profiler/retry.js';
 
 export interface GatheredTable {
   table: SourceTable;
@@ -29,7 +29,9 @@ export async function gatherTables(ctx: Context, patterns?: string[]): Promise<G
     let snapshot: TableSnapshot | undefined;
     let snapshotError: string | undefined;
     try {
-      const found = batch ? batch.get(table.name) : await withRetries(() => source.snapshot(table));
+      let found = batch ? batch.get(table.name) : await withRetries(() => source.snapshot(table));
+      // A batch reports per-table errors instead of throwing: retry a transient one for that table alone.
+      if (found instanceof Error && isTransient(found)) found = await withRetries(() => source.snapshot(table));
       if (found instanceof Error) throw found;
       if (!found) throw new Error(`no metadata returned for ${table.name}`);
       snapshot = found;
