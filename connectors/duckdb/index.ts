@@ -175,7 +175,8 @@ export class DuckDBConnector implements SourceConnector {
     return {
       relation,
       partitionExpr: d.partitionText(d.quoteIdent(key), c.partition.granularity),
-      partitionId: (v) => `${key}=${v ?? '__NULL__'}`,
+      // `key IS NULL` cannot collide with any value's id (`key=<text>`), not even the text '__NULL__'.
+      partitionId: (v) => (v === null ? `${key} IS NULL` : `${key}=${v}`),
     };
   }
 
@@ -185,13 +186,13 @@ export class DuckDBConnector implements SourceConnector {
     const rows = await this.client.query(`DESCRIBE SELECT * FROM ${source.relation}`, { kind: 'metadata', table: table.name });
     const present = new Map(rows.map((r) => [String(r.column_name), String(r.column_type)]));
     const d = this.dialect;
-    const columnExprs: Record<string, string> = {};
+    const columnExprs = new Map<string, string>();
     for (const c of snapshot.columns) {
       const t = present.get(c.name);
       if (t === c.type) continue;
-      columnExprs[c.name] = t === undefined ? `CAST(NULL AS ${c.type})` : `CAST(${d.quoteIdent(c.name)} AS ${c.type})`;
+      columnExprs.set(c.name, t === undefined ? `CAST(NULL AS ${c.type})` : `CAST(${d.quoteIdent(c.name)} AS ${c.type})`);
     }
-    return Object.keys(columnExprs).length ? { ...source, columnExprs } : source;
+    return columnExprs.size ? { ...source, columnExprs } : source;
   }
 
   private parquetRelation(partitions: PartitionFact[], hiveTypes: Record<string, string> | undefined): string {

@@ -97,7 +97,7 @@ export interface ScanSource {
    * column existed reads it as a typed NULL, and a column typed differently in those files is cast to the
    * table's type, so partition states always match what a full scan computes.
    */
-  columnExprs?: Record<string, string>;
+  columnExprs?: Map<string, string>;
 }
 
 /** A warehouse's own estimate of what a scan would read (unknown parts are left out). */

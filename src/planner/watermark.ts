@@ -35,7 +35,7 @@ export function watermarkLowerBound(iso: string, granularity: Granularity, lookb
   return t.toISOString().slice(0, 19);
 }
 
-/** The bucket text of a partition id `key=YYYY-MM-DDTHH:MM:SS`, or null for other ids (e.g. `key=__NULL__`). */
+/** The bucket text of a partition id `key=YYYY-MM-DDTHH:MM:SS`, or null for other ids (e.g. `key IS NULL`). */
 export function bucketOf(partitionId: string): string | null {
   const i = partitionId.indexOf('=');
   const v = i >= 0 ? partitionId.slice(i + 1) : '';

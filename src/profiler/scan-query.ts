@@ -21,7 +21,8 @@ export function alias(i: number, suffix?: string): string {
 export function buildScanQuery(d: Dialect, source: ScanSource, columns: ColumnInfo[], opts: ScanQueryOptions): string {
   const q = (s: string) => d.quoteIdent(s);
   const part = source.partitionExpr ?? d.literal('');
-  const ref = (name: string) => source.columnExprs?.[name] ?? q(name);
+  // A Map, not an object: columns named `__proto__` or `constructor` must not hit Object.prototype.
+  const ref = (name: string) => source.columnExprs?.get(name) ?? q(name);
   const projected = [`${part} AS __p`, ...columns.map((c, i) => `${ref(c.name)} AS ${q(alias(i))}`)];
   const where = opts.where ? `\n  WHERE ${opts.where}` : '';
   const src = `SELECT ${projected.join(', ')}\n  FROM ${source.relation}${where}`;
@@ -52,6 +53,9 @@ export function buildScanQuery(d: Dialect, source: ScanSource, columns: ColumnIn
     return `WITH src AS (\n  ${src}\n),\nbase AS (\n  ${base}\n)\nSELECT * FROM base ORDER BY __p`;
   }
   const hll = d.hllRegisters('src', columns.map((_, i) => q(alias(i))), true);
+  // A plain equality join (some warehouses refuse outer joins on IS NOT DISTINCT FROM); the NULL partition gets a
+  // key no partition text uses.
+  const NULL_KEY = d.literal('\u0001baselinr-null');
   return `WITH src AS ${d.inlineCte ? `${d.inlineCte} ` : ''}(
   ${src}
 ),
@@ -65,6 +69,6 @@ hll_p AS (
   SELECT __p, ${d.listAgg('__c', '__c')} AS __hc, ${d.listAgg('__regs', '__c')} AS __hr FROM hll GROUP BY __p
 )
 SELECT base.*, hll_p.__hc, hll_p.__hr
-FROM base LEFT JOIN hll_p ON base.__p IS NOT DISTINCT FROM hll_p.__p
+FROM base LEFT JOIN hll_p ON coalesce(base.__p, ${NULL_KEY}) = coalesce(hll_p.__p, ${NULL_KEY})
 ORDER BY base.__p`;
 }

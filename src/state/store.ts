@@ -81,7 +81,12 @@ export function createStore(db: Kysely<DB>, dialect: StateDialect, opts: StoreOp
           };
           partitions.set(r.partition_id, p);
         }
-        if (r.column_name !== null && r.state_json !== null) p.columns[r.column_name] = columnStateFromJson(r.state_json);
+        if (r.column_name !== null && r.state_json !== null) {
+          // defineProperty, not assignment: a column named `__proto__` must stay an ordinary key.
+          Object.defineProperty(p.columns, r.column_name, {
+            value: columnStateFromJson(r.state_json), enumerable: true, writable: true, configurable: true,
+          });
+        }
       }
       return [...partitions.values()].sort(byKey((p) => p.partitionId));
     },
