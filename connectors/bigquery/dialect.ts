@@ -113,6 +113,12 @@ export class BigQueryDialect implements Dialect {
   }
 
   /** ARRAY_AGG fails on NULL elements; the scan only aggregates non-null ordinals and register strings. */
+  /** BigQuery refuses outer joins without a plain equality, so NULL keys meet through a sentinel. */
+  nullSafeEquals(a: string, b: string): string {
+    const k = (x: string) => `COALESCE(CAST(${x} AS STRING), '\\u0001baselinr-null')`;
+    return `${k(a)} = ${k(b)}`;
+  }
+
   listAgg(x: string, orderBy: string): string {
     return `ARRAY_AGG(${x} ORDER BY ${orderBy})`;
   }

@@ -100,6 +100,10 @@ FROM (
 GROUP BY ALL`;
   }
 
+  nullSafeEquals(a: string, b: string): string {
+    return `${a} IS NOT DISTINCT FROM ${b}`;
+  }
+
   listAgg(x: string, orderBy: string): string {
     return `list(${x} ORDER BY ${orderBy})`;
   }

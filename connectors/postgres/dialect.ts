@@ -109,6 +109,10 @@ FROM (
 GROUP BY __p, __k >> ${HLL_P}`;
   }
 
+  nullSafeEquals(a: string, b: string): string {
+    return `${a} IS NOT DISTINCT FROM ${b}`;
+  }
+
   listAgg(x: string, orderBy: string): string {
     return `array_agg(${x} ORDER BY ${orderBy})`;
   }

@@ -107,6 +107,10 @@ export class SnowflakeDialect implements Dialect {
     return snowflakeHllRegisters(src, columns.map((c) => this.hash64(c)), hasPartition);
   }
 
+  nullSafeEquals(a: string, b: string): string {
+    return `${a} IS NOT DISTINCT FROM ${b}`;
+  }
+
   listAgg(x: string, orderBy: string): string {
     return `ARRAY_AGG(${x}) WITHIN GROUP (ORDER BY ${orderBy})`;
   }

@@ -40,6 +40,8 @@ export interface Dialect {
    * output columns `__p` (partition text), `__c` (column ordinal), `__regs` (packed `bbbrr` hex tokens).
    */
   hllRegisters(src: string, columns: string[], hasPartition: boolean): string;
+  /** Join condition equal when both sides are equal or both NULL (partition keys may be NULL). */
+  nullSafeEquals(a: string, b: string): string;
   /** Ordered list aggregate (`list`/`array_agg`). */
   listAgg(x: string, orderBy: string): string;
   /** Text of `x` for grouping rows into partitions. */

@@ -53,9 +53,6 @@ export function buildScanQuery(d: Dialect, source: ScanSource, columns: ColumnIn
     return `WITH src AS (\n  ${src}\n),\nbase AS (\n  ${base}\n)\nSELECT * FROM base ORDER BY __p`;
   }
   const hll = d.hllRegisters('src', columns.map((_, i) => q(alias(i))), true);
-  // A plain equality join (some warehouses refuse outer joins on IS NOT DISTINCT FROM); the NULL partition gets a
-  // key no partition text uses.
-  const NULL_KEY = d.literal('\u0001baselinr-null');
   return `WITH src AS ${d.inlineCte ? `${d.inlineCte} ` : ''}(
   ${src}
 ),
@@ -69,6 +66,6 @@ hll_p AS (
   SELECT __p, ${d.listAgg('__c', '__c')} AS __hc, ${d.listAgg('__regs', '__c')} AS __hr FROM hll GROUP BY __p
 )
 SELECT base.*, hll_p.__hc, hll_p.__hr
-FROM base LEFT JOIN hll_p ON coalesce(base.__p, ${NULL_KEY}) = coalesce(hll_p.__p, ${NULL_KEY})
+FROM base LEFT JOIN hll_p ON ${d.nullSafeEquals('base.__p', 'hll_p.__p')}
 ORDER BY base.__p`;
 }

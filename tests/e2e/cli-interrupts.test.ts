@@ -23,6 +23,7 @@ beforeAll(async () => {
   await c.close();
   cfg = writeConfig(ws.dir, `source: {type: duckdb, path: ":memory:"}
 incremental: {adaptive_scheduling: {enabled: false}}
+hooks: [{type: log}]
 profiling:
   tables:
     - name: big
@@ -39,13 +40,12 @@ function interruptedRun(signal: NodeJS.Signals): Promise<{ code: number | null; 
     let sent = false;
     child.stderr.on('data', (b: Buffer) => {
       stderr += b.toString();
-      // The log hook is off; wait until the store is open and the scan has been running for a moment.
-      if (!sent) {
+      // The log hook prints ProfilingStarted just before the scan: interrupt it shortly after.
+      if (!sent && stderr.includes('ProfilingStarted')) {
         sent = true;
-        setTimeout(() => child.kill(signal), 1500);
+        setTimeout(() => child.kill(signal), 300);
       }
     });
-    setTimeout(() => { if (!sent) { sent = true; child.kill(signal); } }, 2500);
     child.on('exit', (code, sig) => resolve({ code, signal: sig, stderr }));
   });
 }
