@@ -1,6 +1,7 @@
 /** What a command needs: config, source connector, state store, logger. Opened lazily, closed once. */
 import type { BaselinrConfig } from '../config/index.js';
 import { secretValues } from '../config/index.js';
+import { scrub } from '../config/errors.js';
 import { appendFileSync } from 'node:fs';
 import type { QueryLogEntry, SourceConnector } from '../connectors/types.js';
 import { openSource } from '../connectors/registry.js';
@@ -74,5 +75,5 @@ function writeQueryLog(file: string, log: readonly QueryLogEntry[], secrets: rea
 
 /** Replaces every secret value in a message: errors from drivers can echo connection strings. */
 export function scrubSecrets(message: string, secrets: readonly string[]): string {
-  return secrets.reduce((acc, s) => (s ? acc.split(s).join('***') : acc), message);
+  return scrub(message, secrets);
 }
