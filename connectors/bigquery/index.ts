@@ -8,6 +8,7 @@ import type {
   TableSnapshot,
   WarehouseClient,
 } from '../../src/connectors/types.js';
+import { discoveredTable, snapshotOf } from '../../src/connectors/source-table.js';
 import { buildScanQuery } from '../../src/profiler/scan-query.js';
 import { BigQueryDialect } from './dialect.js';
 import { MAX_TABLES_PER_QUERY, WHOLE_TABLE, catalogSql, listTablesSql, toEntry } from './catalog.js';
@@ -40,19 +41,11 @@ export class BigQueryConnector implements SourceConnector {
     const scope = this.source.dataset ?? (this.source.location ? `region-${this.source.location.toLowerCase()}` : undefined);
     if (!scope) throw new Error('listing BigQuery tables needs source.dataset or source.location (or configure profiling.tables)');
     const rows = await this.client.query(listTablesSql(this.source.projectId, scope), { kind: 'metadata' });
-    return rows.map((r) => {
-      const schema = String(r.table_schema);
-      const table = String(r.table_name);
-      const name = `${schema}.${table}`;
-      return { name, config: { name, kind: 'table', schema, table, contract: { kind: 'snapshot' } } as TableConfig };
-    });
+    return rows.map((r) => discoveredTable(r.table_schema, r.table_name));
   }
 
   async snapshot(table: SourceTable): Promise<TableSnapshot> {
-    const found = (await this.snapshotAll([table])).get(table.name);
-    if (found instanceof Error) throw found;
-    if (!found) throw new Error(`no metadata returned for ${table.name}`);
-    return found;
+    return snapshotOf(await this.snapshotAll([table]), table);
   }
 
   /** One catalog query per dataset (per 1000 tables), one result row per table. */

@@ -9,6 +9,7 @@ import type {
   SourceTable,
   TableSnapshot,
 } from '../../src/connectors/types.js';
+import { discoveredTable, snapshotOf } from '../../src/connectors/source-table.js';
 import { snapshotIds } from '../../src/connectors/snapshot-id.js';
 import { DuckDBClient } from './client.js';
 import { DuckDBDialect } from './dialect.js';
@@ -62,18 +63,11 @@ export class DuckDBConnector implements SourceConnector {
       `SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT internal AND NOT temporary ORDER BY 1, 2`,
       { kind: 'metadata' },
     );
-    return rows.map((r) => {
-      const schema = String(r.schema_name);
-      const table = String(r.table_name);
-      const name = `${schema}.${table}`;
-      return { name, config: { name, kind: 'table', schema, table, contract: { kind: 'snapshot' } } as TableConfig };
-    });
+    return rows.map((r) => discoveredTable(r.schema_name, r.table_name));
   }
 
   async snapshot(table: SourceTable): Promise<TableSnapshot> {
-    const result = (await this.snapshotAll([table])).get(table.name);
-    if (result instanceof Error) throw result;
-    return result!;
+    return snapshotOf(await this.snapshotAll([table]), table);
   }
 
   /** Database tables in two catalog queries however many there are; Parquet datasets from their folders. */

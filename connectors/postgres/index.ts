@@ -4,6 +4,7 @@
  */
 import type { PostgresSourceConfig, TableConfig } from '../../src/config/index.js';
 import type { ScanSource, SourceConnector, SourceTable, TableSnapshot } from '../../src/connectors/types.js';
+import { discoveredTable, snapshotOf } from '../../src/connectors/source-table.js';
 import { PostgresClient } from './client.js';
 import { catalogQuery, parseCatalog } from './catalog.js';
 import { detect, WHOLE_TABLE, type Detected } from './detector.js';
@@ -37,19 +38,11 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT LIKE 'b
 ORDER BY 1, 2`,
       { kind: 'metadata' },
     );
-    return rows.map((r) => {
-      const schema = String(r.schema_name);
-      const table = String(r.table_name);
-      const name = `${schema}.${table}`;
-      return { name, config: { name, kind: 'table', schema, table, contract: { kind: 'snapshot' } } as TableConfig };
-    });
+    return rows.map((r) => discoveredTable(r.schema_name, r.table_name));
   }
 
   async snapshot(table: SourceTable): Promise<TableSnapshot> {
-    const found = (await this.snapshotAll([table])).get(table.name);
-    if (!found) throw new Error(`no metadata returned for ${table.name}`);
-    if (found instanceof Error) throw found;
-    return found;
+    return snapshotOf(await this.snapshotAll([table]), table);
   }
 
   async snapshotAll(tables: SourceTable[]): Promise<Map<string, TableSnapshot | Error>> {

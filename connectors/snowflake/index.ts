@@ -10,6 +10,7 @@ import type {
   TableSnapshot,
   WarehouseClient,
 } from '../../src/connectors/types.js';
+import { discoveredTable, snapshotOf } from '../../src/connectors/source-table.js';
 import { SnowflakeDialect } from './dialect.js';
 import {
   type CatalogName,
@@ -43,19 +44,11 @@ export class SnowflakeConnector implements SourceConnector {
   async listTables(configured: TableConfig[]): Promise<SourceTable[]> {
     if (configured.length > 0) return configured.map((config) => ({ config, name: config.name }));
     const rows = await this.client.query(LIST_TABLES_SQL, { kind: 'metadata' });
-    return rows.map((r) => {
-      const schema = String(r.table_schema);
-      const table = String(r.table_name);
-      const name = `${schema}.${table}`;
-      return { name, config: { name, kind: 'table', schema, table, contract: { kind: 'snapshot' } } as TableConfig };
-    });
+    return rows.map((r) => discoveredTable(r.table_schema, r.table_name));
   }
 
   async snapshot(table: SourceTable): Promise<TableSnapshot> {
-    const found = (await this.snapshotAll([table])).get(table.name);
-    if (found instanceof Error) throw found;
-    if (!found) throw new Error(`no metadata returned for ${table.name}`);
-    return found;
+    return snapshotOf(await this.snapshotAll([table]), table);
   }
 
   /** One catalog query per schema, whatever the number of tables in it. */
