@@ -27,7 +27,7 @@ export interface Dialect {
   /** min/max as text (integer/decimal exact, temporal ISO, string binary order) or double (float). */
   extreme(fn: 'min' | 'max', x: string, kind: ColumnKind, type: string): string;
   /** Exact sum as text for integer/decimal, double for float. */
-  sum(x: string, kind: ColumnKind): string;
+  sum(x: string, kind: ColumnKind, type?: string): string;
   mean(x: string): string;
   /** Sum of squared deviations from the mean (M2 of Chan et al.). */
   m2(x: string): string;

@@ -144,11 +144,45 @@ export function mergePartitionStates(states: readonly PartitionState[]): Partiti
   let rowCount = 0;
   // A Map, then fromEntries: column names are user data and `__proto__` must stay an ordinary key.
   const columns = new Map<string, ColumnState>();
+  // Registers stay decoded across the fold and are encoded once: a decode/encode per pairwise merge was the
+  // largest cost of a 1-of-100-partitions tick. Same result as folding `mergeColumnStates` (max is exact).
+  const registers = new Map<string, Uint8Array | undefined>();
   for (const s of states) {
     rowCount += s.rowCount;
     for (const [name, col] of Object.entries(s.columns)) {
-      columns.set(name, mergeColumnStates(columns.get(name), col) as ColumnState);
+      const hll = col.hll;
+      const seen = columns.has(name);
+      const merged = mergeColumnStates(columns.get(name), { ...col, hll: undefined }) as ColumnState;
+      delete merged.hll;
+      columns.set(name, merged);
+      const acc = registers.get(name);
+      if (!seen) registers.set(name, hll === undefined ? undefined : decodeRegisters(hll));
+      else if (acc !== undefined) registers.set(name, hll === undefined ? undefined : maxInto(acc, decodeRegisters(hll)));
     }
   }
+  for (const [name, r] of registers) {
+    if (r !== undefined) columns.set(name, { ...(columns.get(name) as ColumnState), hll: encodeRegisters(r) });
+  }
   return { rowCount, columns: Object.fromEntries(columns) };
+}
+
+/**
+ * Element-wise max into `acc`. Registers are < 128, so four of them are compared per 32-bit word (SWAR): for
+ * bytes a, b the high bit of ((a | 0x80) - b) is set exactly when a >= b, and no byte borrows from its neighbour.
+ */
+function maxInto(acc: Uint8Array, r: Uint8Array): Uint8Array {
+  if (acc.byteOffset % 4 !== 0 || r.byteOffset % 4 !== 0 || acc.length % 4 !== 0) {
+    for (let i = 0; i < acc.length; i++) if (r[i] > acc[i]) acc[i] = r[i];
+    return acc;
+  }
+  const a = new Uint32Array(acc.buffer, acc.byteOffset, acc.length / 4);
+  const b = new Uint32Array(r.buffer, r.byteOffset, r.length / 4);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    const keepA = ((((x | 0x80808080) - y) & 0x80808080) >>> 7) * 0xff;
+    a[i] = (x & keepA) | (y & ~keepA);
+  }
+  return acc;
 }

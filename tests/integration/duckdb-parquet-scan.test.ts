@@ -51,4 +51,53 @@ describe('one scan per Parquet dataset', () => {
     expect(data[0].sql).toContain('read_parquet(');
     await connector.close();
   });
+
+  it('groups rows by partition through a data column named file_index too (it hides the virtual column)', async () => {
+    // Partition g=k holds k+1 rows spread over two files, and `file_index` is real data that must not be used
+    // as the file's position.
+    const dir = join(ws.dir, 'lake', 'shadow');
+    mkdirSync(dir, { recursive: true });
+    const c = await DuckDBClient.open(':memory:');
+    for (const half of [0, 1]) {
+      await c.exec(`COPY (SELECT g, 1000 + g AS file_index, i AS v FROM range(6) a(g), range(7) b(i)
+        WHERE i <= g AND i % 2 = ${half}) TO '${dir}' (FORMAT parquet, PARTITION_BY (g), APPEND)`);
+    }
+    await c.close();
+    const yaml = `source: {type: duckdb, path: ":memory:"}\nstorage: {type: sqlite, path: ./shadow.db}\nprofiling:\n  tables:\n    - name: shadow\n      parquet: ./lake/shadow\n`;
+    const connector = await createConnector({ type: 'duckdb', path: ':memory:' });
+    const ctx = contextFor(ws.dir, yaml, { connector });
+    const res = await runProfile(ctx, { events: createEventBus({ hooks: [], logger: silentLogger() }) });
+    const t = res.tables[0];
+    expect(t.status, t.error).toBe('ok');
+    expect(t.profile!.row_count).toBe(21);
+    expect(t.profile!.columns.file_index).toMatchObject({ min: 1000, max: 1005 });
+    const parts = await (await ctx.store()).getPartitions('shadow');
+    expect(Object.fromEntries(parts.map((p) => [p.partitionId, p.rowCount]))).toEqual({
+      'g=0': 1, 'g=1': 2, 'g=2': 3, 'g=3': 4, 'g=4': 5, 'g=5': 6,
+    });
+    const sql = connector.client.queryLog.filter((q) => q.kind === 'data')[0].sql;
+    expect(sql).toContain('regexp_extract(');
+    await ctx.close();
+    await connector.close();
+  });
+
+  it('groups by a file-position lookup when no column hides file_index', async () => {
+    const connector = await createConnector({ type: 'duckdb', path: ':memory:' });
+    const ctx = contextFor(ws.dir, YAML.replace('profiling:', 'storage: {type: sqlite, path: ./lookup.db}\nprofiling:'), { connector });
+    const res = await runProfile(ctx, { events: createEventBus({ hooks: [], logger: silentLogger() }) });
+    expect(res.tables[0].status, res.tables[0].error).toBe('ok');
+    const parts = await (await ctx.store()).getPartitions('events');
+    expect(parts).toHaveLength(120);
+    // bucket=b holds the ids ≡ b (mod 120): 2,000 of them, and its own column state says so.
+    for (const p of parts) {
+      const b = Number(p.partitionId.split('=')[1]);
+      expect(p.rowCount).toBe(2_000);
+      expect(p.columns.bucket).toMatchObject({ min: String(b), max: String(b) });
+    }
+    const sql = connector.client.queryLog.filter((q) => q.kind === 'data')[0].sql;
+    expect(sql).toContain('file_index');
+    expect(sql).not.toContain('regexp_extract(');
+    await ctx.close();
+    await connector.close();
+  });
 });

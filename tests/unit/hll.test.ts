@@ -12,6 +12,7 @@ import {
   registersFromPairs,
 } from '../../src/profiler/hll.js';
 import { hash64 } from '../../src/profiler/reference-state.js';
+import { mergePartitionStates } from '../../src/profiler/merge.js';
 
 function registersOf(from: number, to: number, prefix = 'v'): Uint8Array {
   const r = emptyRegisters();
@@ -137,5 +138,45 @@ describe('mergeRegisters', () => {
     expect([m[1], m[2], m[3]]).toEqual([5, 4, 2]);
     expect(m).not.toBe(a);
     expect(a[2]).toBe(1);
+  });
+});
+
+describe('dense decoding and the multi-partition fold', () => {
+  const random = (seed: number): Uint8Array => {
+    const r = emptyRegisters();
+    let x = seed;
+    for (let i = 0; i < HLL_M; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      r[i] = x % 54; // every legal rank 0..53, in every byte position of a 32-bit word
+    }
+    return r;
+  };
+
+  it('accepts rank 53 and rejects 54..255 in any byte of the dense form', () => {
+    const r = random(7);
+    r[0] = 53;
+    expect(decodeRegisters(encodeRegisters(r))).toEqual(r);
+    for (const pos of [0, 1, 2, 3, 4093]) {
+      for (const bad of [54, 127, 128, 255]) {
+        const x = random(pos);
+        x[pos] = bad;
+        const text = `d:${Buffer.from(x).toString('base64')}`;
+        expect(() => decodeRegisters(text), `${bad} at ${pos}`).toThrow(/rank/);
+      }
+    }
+    expect(() => decodeRegisters(`d:${Buffer.from(random(1)).toString('base64').slice(0, -4)}`)).toThrow(/malformed/);
+  });
+
+  it('folding 50 partitions equals pairwise element-wise max (word-at-a-time compare included)', () => {
+    const regs = Array.from({ length: 50 }, (_, i) => random(i + 1));
+    const states = regs.map((r) => ({
+      rowCount: 1,
+      columns: { c: { type: 'BIGINT', kind: 'integer' as const, count: 1, nulls: 0, hll: encodeRegisters(r) } },
+    }));
+    const expected = regs.reduce((a, b) => mergeRegisters(a, b));
+    expect(decodeRegisters(mergePartitionStates(states).columns.c.hll!)).toEqual(expected);
+    // A partition without the sketch makes it unknown for the table, whatever its position.
+    const missing = states.map((s, i) => (i === 30 ? { ...s, columns: { c: { ...s.columns.c, hll: undefined } } } : s));
+    expect(mergePartitionStates(missing).columns.c.hll).toBeUndefined();
   });
 });
