@@ -17,6 +17,7 @@ import { readManifest, hiveKeys, ROOT_PARTITION } from './parquet-manifest.js';
 
 /** Virtual column carrying each Parquet row's file path; named so it cannot collide with user columns. */
 const FILE_COLUMN = '__baselinr_file';
+const FILE_INDEX_COLUMN = '__baselinr_file_index';
 const WHOLE_TABLE = '__all__';
 
 export async function createConnector(
@@ -158,13 +159,14 @@ export class DuckDBConnector implements SourceConnector {
       const root = (c.parquetPath ?? '').replace(/\/+$/, '');
       const hiveTypes = Object.fromEntries(snapshot.columns.map((col) => [col.name, col.type]));
       const relation = this.parquetRelation(selected, hiveTypes);
-      if (!snapshot.columns.some((col) => col.name === 'file_index')) {
+      if (!snapshot.columns.some((col) => col.name === 'file_index' || col.name === FILE_INDEX_COLUMN) && selected.length > 0) {
         // Group by a small integer looked up from DuckDB's `file_index` (position in the file list) instead of
-        // a per-row regexp over the file name: integer keys make every GROUP BY of the scan cheaper.
+        // a per-row regexp over the file name: integer keys make every GROUP BY of the scan cheaper. The
+        // virtual column is not part of `*`, so it is projected by name for wrappers (dedupe, sample) to keep.
         const ordinals = selected.flatMap((p, i) => (p.files ?? []).map(() => i));
         return {
-          relation,
-          partitionExpr: `[${ordinals.join(', ')}][CAST(file_index AS BIGINT) + 1]`,
+          relation: `(SELECT *, file_index AS ${d.quoteIdent(FILE_INDEX_COLUMN)} FROM ${relation})`,
+          partitionExpr: `[${ordinals.join(', ')}][CAST(${d.quoteIdent(FILE_INDEX_COLUMN)} AS BIGINT) + 1]`,
           partitionId: (v) => {
             const p = v === null ? undefined : selected[Number(v)];
             if (!p) throw new Error(`scan returned an unknown partition position: ${v}`);
@@ -191,7 +193,7 @@ export class DuckDBConnector implements SourceConnector {
   }
 
   async alignScan(table: SourceTable, snapshot: TableSnapshot, source: ScanSource): Promise<ScanSource> {
-    if (table.config.kind !== 'parquet' || source.relation.startsWith('read_parquet([]')) return source;
+    if (table.config.kind !== 'parquet' || snapshot.partitions.length === 0 || source.relation.includes('read_parquet([]')) return source;
     // The scanned files may predate a column or store it with another type than the union of all files.
     const rows = await this.client.query(`DESCRIBE SELECT * FROM ${source.relation}`, { kind: 'metadata', table: table.name });
     const present = new Map(rows.map((r) => [String(r.column_name), String(r.column_type)]));

@@ -40,7 +40,7 @@ export async function gatherTables(ctx: Context, patterns?: string[]): Promise<G
       ctx.logger.warn({ table: table.name }, `metadata unavailable: ${snapshotError}`);
     }
     const prior = await store.getTable(table.name);
-    const priorPartitions = (await store.getPartitions(table.name)).map((p) => ({
+    const priorPartitions = (await store.getPartitionSnapshots(table.name)).map((p) => ({
       id: p.partitionId,
       fingerprint: fingerprintOf(p.snapshot),
     }));

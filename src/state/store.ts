@@ -91,6 +91,17 @@ export function createStore(db: Kysely<DB>, dialect: StateDialect, opts: StoreOp
       return [...partitions.values()].sort(byKey((p) => p.partitionId));
     },
 
+    async getPartitionSnapshots(name) {
+      const rows = await db
+        .selectFrom('baselinr_partitions')
+        .select(['partition_id', 'snapshot_json'])
+        .where('table_name', '=', name)
+        .execute();
+      return rows
+        .map((r) => ({ partitionId: r.partition_id, snapshot: fromJson<PartitionRecord['snapshot']>(r.snapshot_json) }))
+        .sort(byKey((p) => p.partitionId));
+    },
+
     async commitTable(c) {
       writable();
       await commitTable(db, dialect, stateTable, c);
@@ -171,6 +182,7 @@ export function emptyStore(dialect: StateDialect, location: string): StateStore 
     getTable: async () => undefined,
     listTables: async () => [],
     getPartitions: async () => [],
+    getPartitionSnapshots: async () => [],
     commitTable: refuse,
     insertEvents: refuse,
     listRuns: async () => [],

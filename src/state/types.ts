@@ -96,6 +96,8 @@ export interface StateStore {
   listTables(): Promise<TableStateRow[]>;
   /** Sorted by partition id, each with its columns' states. */
   getPartitions(name: string): Promise<PartitionRecord[]>;
+  /** Partition ids and stored snapshots only, sorted by id: what planning needs, without parsing metric states. */
+  getPartitionSnapshots(name: string): Promise<Array<Pick<PartitionRecord, 'partitionId' | 'snapshot'>>>;
   /** One transaction: all or nothing. */
   commitTable(c: TableCommit): Promise<void>;
   insertEvents(e: EventRecord[]): Promise<void>;

@@ -54,6 +54,9 @@ describe('postgres state store: round trips and partition semantics', () => {
     const got = await store.getPartitions(HOSTILE_TABLE);
     expect(got).toEqual([partition('a=0', { columns: {} }), big]);
     expect(Object.keys(got[1].columns)).toEqual(['zeta', 'alpha', HOSTILE_COLUMN]);
+    // The planner's light read: the same ids and snapshots, in the same order, without the metric states.
+    expect(await store.getPartitionSnapshots(HOSTILE_TABLE)).toEqual(got.map((p) => ({ partitionId: p.partitionId, snapshot: p.snapshot })));
+    expect(await store.getPartitionSnapshots('nope')).toEqual([]);
     await store.commitTable(fullCommit('a', 'run-a'));
     const failed = run('run-b', HOSTILE_TABLE, { startedAt: '2026-11-22T11:00:00.000Z', finishedAt: null, status: 'failed', rowsScanned: Number.MAX_SAFE_INTEGER, sql: null });
     await store.commitTable({ table: { tableName: HOSTILE_TABLE }, run: failed });

@@ -76,6 +76,9 @@ describe('sqlite state store: round trips', () => {
     expect(Object.keys(got[1].columns)).toEqual(['zeta', 'alpha', HOSTILE_COLUMN]);
     expect(got[1].columns.alpha.max).toBeNaN();
     expect(await store.getPartitions('nope')).toEqual([]);
+    // The planner's light read: the same ids and snapshots, in the same order, without the metric states.
+    expect(await store.getPartitionSnapshots(HOSTILE_TABLE)).toEqual(got.map((p) => ({ partitionId: p.partitionId, snapshot: p.snapshot })));
+    expect(await store.getPartitionSnapshots('nope')).toEqual([]);
   });
 
   it('round-trips runs and events, newest first, filtered and limited', async () => {
