@@ -88,10 +88,6 @@ export class BigQueryDialect implements Dialect {
     return `SUM(CAST(${x} AS FLOAT64))`;
   }
 
-  mean(x: string): string {
-    return `AVG(CAST(${x} AS FLOAT64))`;
-  }
-
   m2(x: string): string {
     return `VAR_POP(CAST(${x} AS FLOAT64)) * COUNT(${x})`;
   }

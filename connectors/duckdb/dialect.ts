@@ -10,6 +10,8 @@ export class DuckDBDialect implements Dialect {
   readonly identifierQuote = '"';
   readonly supportsSampling = true;
   readonly inlineCte = 'NOT MATERIALIZED';
+  /** Tokens are to_hex(0x100000 + bucket·256 + rank): half the cost of printf('%03x%02x') on 5M registers. */
+  readonly hllTokenWidth = 6;
 
   quoteIdent(name: string): string {
     return `"${name.replaceAll('"', '""')}"`;
@@ -70,10 +72,6 @@ export class DuckDBDialect implements Dialect {
     return `sum(CAST(${x} AS DOUBLE))`;
   }
 
-  mean(x: string): string {
-    return `avg(CAST(${x} AS DOUBLE))`;
-  }
-
   m2(x: string): string {
     return `var_pop(CAST(${x} AS DOUBLE)) * count(${x})`;
   }
@@ -101,7 +99,7 @@ export class DuckDBDialect implements Dialect {
     const p = hasPartition ? '__p' : "''";
     return columns
       .map(
-        (c, i) => `SELECT __p, ${i} AS __c, string_agg(printf('%03x%02x', __b, bit_count(__l - 1) + 1), '') AS __regs
+        (c, i) => `SELECT __p, ${i} AS __c, string_agg(to_hex(1048576 + __b * 256 + bit_count(__l - 1) + 1), '') AS __regs
 FROM (
   SELECT __p, __b, max(__w & ((~__w) + 1)) AS __l
   FROM (

@@ -69,10 +69,6 @@ export class PostgresDialect implements Dialect {
     return `sum(${x}::float8)`;
   }
 
-  mean(x: string): string {
-    return `avg(${x}::float8)`;
-  }
-
   m2(x: string): string {
     return `var_pop(${x}::float8) * count(${x})`;
   }
@@ -85,33 +81,28 @@ export class PostgresDialect implements Dialect {
     return `hashtextextended(${x}::text, 0)`;
   }
 
-  /**
-   * One aggregate per column over the inlined `src`, glued with UNION ALL (as in DuckDB): a single unpivot into
-   * (partitions × columns × 4096) groups spilled far past work_mem, per-column groups are 12× smaller.
-   * bigint >> is arithmetic, so the shifted hash is masked back to its 52 bits before the sentinel bit is set.
-   * rank = 1 + trailing zeros of w, and it grows with w's lowest set bit (w & -w): the per-row work is a max of
-   * that bit, the rank is taken once per register.
-   */
   hllRegisters(src: string, columns: string[], hasPartition: boolean): string {
     const mask = 2 ** HLL_P - 1;
     const low52 = (1n << 52n) - 1n;
     const sentinel = 1n << 52n;
     const p = hasPartition ? '__p' : "''::text";
-    return columns
-      .map(
-        (c, i) => `SELECT __p, ${i} AS __c,
-  string_agg(lpad(to_hex(__b), 3, '0') || lpad(to_hex(bit_count((__l - 1)::bit(64)) + 1), 2, '0'), '') AS __regs
+    const values = columns.map((c, i) => `(${i}, ${this.hash64(c)})`).join(', ');
+    // bigint >> is arithmetic, so the shifted hash is masked back to its 52 bits before the sentinel bit is set.
+    // rank = 1 + trailing zeros of w, and it grows with w's lowest set bit (w & -w): the per-row work is a max of
+    // that bit, the rank is taken once per register. Column and bucket share one int key: the grouping over
+    // (partitions × columns × 4096) registers is most of the cost of a profile, and a narrower key is cheaper.
+    return `SELECT __p, __k >> ${HLL_P} AS __c,
+  string_agg(lpad(to_hex(__k & ${mask}), 3, '0') || lpad(to_hex(bit_count((__l - 1)::bit(64)) + 1), 2, '0'), '' ORDER BY __k) AS __regs
 FROM (
-  SELECT __p, __b, max(__w & -__w) AS __l
+  SELECT __p, __k, max(__w & -__w) AS __l
   FROM (
-    SELECT __p, (__h & ${mask})::int AS __b, ((__h >> ${HLL_P}) & ${low52}) | ${sentinel} AS __w
-    FROM (SELECT ${p} AS __p, ${this.hash64(c)} AS __h FROM ${src} WHERE ${c} IS NOT NULL) AS __h${i}
-  ) AS __x${i}
-  GROUP BY __p, __b
-) AS __y${i}
-GROUP BY __p`,
-      )
-      .join('\nUNION ALL\n');
+    SELECT ${p} AS __p, (__v.__c << ${HLL_P}) | (__v.__h & ${mask})::int AS __k, ((__v.__h >> ${HLL_P}) & ${low52}) | ${sentinel} AS __w
+    FROM ${src} CROSS JOIN LATERAL (VALUES ${values}) AS __v(__c, __h)
+    WHERE __v.__h IS NOT NULL
+  ) AS __x
+  GROUP BY __p, __k
+) AS __y
+GROUP BY __p, __k >> ${HLL_P}`;
   }
 
   nullSafeEquals(a: string, b: string): string {

@@ -86,10 +86,6 @@ export class SnowflakeDialect implements Dialect {
     return `SUM(CAST(${x} AS DOUBLE))`;
   }
 
-  mean(x: string): string {
-    return `AVG(CAST(${x} AS DOUBLE))`;
-  }
-
   m2(x: string): string {
     return `VAR_POP(CAST(${x} AS DOUBLE)) * COUNT(${x})`;
   }

@@ -14,6 +14,8 @@ export interface Dialect {
    * the source is far cheaper than spilling every projected row (DuckDB: 4.0 s vs 6.0 s on 5M × 12).
    */
   readonly inlineCte: string;
+  /** Hex digits per HLL register token in `hllRegisters`' output: 5 (`bbbrr`) unless declared 6 (`1bbbrr`). */
+  readonly hllTokenWidth?: 5 | 6;
 
   quoteIdent(name: string): string;
   /** A string literal with the dialect's escaping. */
@@ -28,7 +30,6 @@ export interface Dialect {
   extreme(fn: 'min' | 'max', x: string, kind: ColumnKind, type: string): string;
   /** Exact sum as text for integer/decimal, double for float. */
   sum(x: string, kind: ColumnKind, type?: string): string;
-  mean(x: string): string;
   /** Sum of squared deviations from the mean (M2 of Chan et al.). */
   m2(x: string): string;
   length(fn: 'min' | 'max' | 'sum', x: string): string;

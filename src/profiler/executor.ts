@@ -94,7 +94,7 @@ export async function executeScan(args: {
     () => connector.client.query(sql, { kind: 'data', table: table.name, signal: args.signal }),
     retry,
   );
-  const scanned = parseScanRows(rows, snapshot.columns, source, hll);
+  const scanned = parseScanRows(rows, snapshot.columns, source, hll, connector.dialect.hllTokenWidth);
   const profiledAt = args.now().toISOString();
   const rowsScanned = [...scanned.values()].reduce((s, p) => s + p.rowCount, 0);
 

@@ -51,14 +51,20 @@ export function registersFromPairs(buckets: ArrayLike<number>, ranks: ArrayLike<
   return r;
 }
 
-/** Registers from the SQL side's packed string: concatenated 5-hex-digit tokens `bbbrr` (bucket, rank). */
-export function registersFromPacked(s: string): Uint8Array {
-  if (s.length % TOKEN !== 0) throw new Error('malformed packed HLL registers');
+/**
+ * Registers from the SQL side's packed string: concatenated hex tokens `bbbrr` (bucket, rank). With `width` 6 a
+ * token is `1bbbrr` (0x100000 + bucket·256 + rank): a dialect whose zero-padded formatting is slow (DuckDB's
+ * printf) emits fixed-width tokens with a plain to_hex instead.
+ */
+export function registersFromPacked(s: string, width: 5 | 6 = TOKEN): Uint8Array {
+  if (s.length % width !== 0) throw new Error('malformed packed HLL registers');
   const r = emptyRegisters();
+  const o = width - TOKEN;
   // Hand-rolled hex: a 5M-row full scan returns ~5M tokens, and slice+parseInt+regex took 0.4 s of it.
-  for (let i = 0; i < s.length; i += TOKEN) {
-    const bucket = (hex(s, i) << 8) | (hex(s, i + 1) << 4) | hex(s, i + 2);
-    const rank = (hex(s, i + 3) << 4) | hex(s, i + 4);
+  for (let i = 0; i < s.length; i += width) {
+    if (o === 1 && s.charCodeAt(i) !== 49) throw new Error('malformed packed HLL registers');
+    const bucket = (hex(s, i + o) << 8) | (hex(s, i + o + 1) << 4) | hex(s, i + o + 2);
+    const rank = (hex(s, i + o + 3) << 4) | hex(s, i + o + 4);
     if (rank > MAX_RANK) throw new Error(`HLL rank out of range: ${rank}`);
     if (rank > r[bucket]) r[bucket] = rank;
   }

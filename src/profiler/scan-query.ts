@@ -36,7 +36,6 @@ export function buildScanQuery(d: Dialect, source: ScanSource, columns: ColumnIn
       aggs.push(`${d.extreme('min', x, c.kind, c.type)} AS ${as('min')}`);
       aggs.push(`${d.extreme('max', x, c.kind, c.type)} AS ${as('max')}`);
       aggs.push(`${d.sum(x, c.kind, c.type)} AS ${as('sum')}`);
-      aggs.push(`${d.mean(x)} AS ${as('mean')}`);
       aggs.push(`${d.m2(x)} AS ${as('m2')}`);
     } else if (c.kind === 'string' || c.kind === 'temporal') {
       aggs.push(`${d.extreme('min', x, c.kind, c.type)} AS ${as('min')}`);

@@ -17,7 +17,7 @@ afterAll(() => c.close());
 
 async function sqlRegisters(sql: string): Promise<Map<string, Uint8Array>> {
   const rows = await c.query(sql, { kind: 'data' });
-  return new Map(rows.map((r) => [`${r.__p}/${r.__c}`, registersFromPacked(String(r.__regs))]));
+  return new Map(rows.map((r) => [`${r.__p}/${r.__c}`, registersFromPacked(String(r.__regs), d.hllTokenWidth)]));
 }
 
 function jsRegisters(hashes: bigint[]): Uint8Array {

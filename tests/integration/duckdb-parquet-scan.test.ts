@@ -100,4 +100,25 @@ describe('one scan per Parquet dataset', () => {
     await ctx.close();
     await connector.close();
   });
+
+  it('uses the file position itself as the partition when every partition is one file', async () => {
+    const dir = join(ws.dir, 'lake', 'single');
+    mkdirSync(dir, { recursive: true });
+    const c = await DuckDBClient.open(':memory:');
+    await c.exec(`COPY (SELECT g, i AS v FROM range(5) a(g), range(9) b(i) WHERE i <= g * 2) TO '${dir}' (FORMAT parquet, PARTITION_BY (g))`);
+    await c.close();
+    const yaml = `source: {type: duckdb, path: ":memory:"}\nstorage: {type: sqlite, path: ./single.db}\nprofiling:\n  tables:\n    - name: single\n      parquet: ./lake/single\n`;
+    const connector = await createConnector({ type: 'duckdb', path: ':memory:' });
+    const ctx = contextFor(ws.dir, yaml, { connector });
+    const res = await runProfile(ctx, { events: createEventBus({ hooks: [], logger: silentLogger() }) });
+    expect(res.tables[0].status, res.tables[0].error).toBe('ok');
+    const parts = await (await ctx.store()).getPartitions('single');
+    expect(Object.fromEntries(parts.map((p) => [p.partitionId, [p.rowCount, p.columns.v.max]]))).toEqual({
+      'g=0': [1, '0'], 'g=1': [3, '2'], 'g=2': [5, '4'], 'g=3': [7, '6'], 'g=4': [9, '8'],
+    });
+    const sql = connector.client.queryLog.filter((q) => q.kind === 'data')[0].sql;
+    expect(sql).toContain('"__baselinr_file_index" AS __p');
+    await ctx.close();
+    await connector.close();
+  });
 });

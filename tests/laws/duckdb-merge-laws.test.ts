@@ -38,7 +38,7 @@ afterAll(async () => client.close());
 async function states(partitionExpr: string | undefined) {
   const source = { relation: 't', partitionExpr, partitionId: (v: string | null) => v ?? '∅' };
   const sql = buildScanQuery(d, source, columns, { hll: true });
-  return parseScanRows(await client.query(sql, { kind: 'data' }), columns, source, true);
+  return parseScanRows(await client.query(sql, { kind: "data" }), columns, source, true, d.hllTokenWidth);
 }
 
 function expectSameState(merged: ColumnState, whole: ColumnState, label: string) {

@@ -118,6 +118,11 @@ describe('register encoding', () => {
     expect(() => decodeRegisters('x:')).toThrow();
     expect(() => decodeRegisters('d:AAAA')).toThrow();
     expect(() => registersFromPairs([4096], [1])).toThrow(/bucket/);
+    // Width 6: `1bbbrr` tokens (upper or lower case hex), the leading 1 checked.
+    expect(registersFromPacked('100A03' + '1fff01' + '100002', 6)).toEqual(registersFromPacked('00a03fff0100002'));
+    expect(() => registersFromPacked('200a03', 6)).toThrow(/malformed/);
+    expect(() => registersFromPacked('100a0', 6)).toThrow(/malformed/);
+    expect(() => registersFromPacked('100a36', 6)).toThrow(/rank/);
   });
 });
 
