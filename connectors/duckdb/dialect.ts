@@ -126,6 +126,10 @@ GROUP BY ALL`,
     return `strftime(date_trunc(${this.literal(granularity)}, ${x}), '%Y-%m-%dT%H:%M:%S')`;
   }
 
+  partitionKey(x: string, granularity?: string): string {
+    return granularity ? `date_trunc(${this.literal(granularity)}, ${x})` : x;
+  }
+
   timestampLiteral(iso: string): string {
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(iso)) throw new Error(`not a timestamp: ${iso}`);
     return `TIMESTAMP ${this.literal(iso.replace('T', ' '))}`;

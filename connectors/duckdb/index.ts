@@ -188,9 +188,15 @@ export class DuckDBConnector implements SourceConnector {
     const relation = d.qualify(c.schema ?? 'main', c.table ?? '');
     if (!c.partition) return { relation, partitionId: () => WHOLE_TABLE };
     const key = c.partition.key;
+    const granularity = c.partition.granularity;
+    // Grouping by the raw key is the same grouping as by its text, except for floats (-0 and 0 are one value
+    // but two texts): those keep the text.
+    const raw = snapshot.columns.find((col) => col.name === key)?.kind !== 'float';
     return {
       relation,
-      partitionExpr: d.partitionText(d.quoteIdent(key), c.partition.granularity),
+      ...(raw
+        ? { partitionExpr: d.partitionKey(d.quoteIdent(key), granularity), partitionLabel: (x: string) => d.partitionText(x, granularity) }
+        : { partitionExpr: d.partitionText(d.quoteIdent(key), granularity) }),
       // `key IS NULL` cannot collide with any value's id (`key=<text>`), not even the text '__NULL__'.
       partitionId: (v) => (v === null ? `${key} IS NULL` : `${key}=${v}`),
     };

@@ -47,6 +47,11 @@ export interface Dialect {
   listAgg(x: string, orderBy: string): string;
   /** Text of `x` for grouping rows into partitions. */
   partitionText(x: string, granularity?: string): string;
+  /**
+   * Optional: a raw grouping value for `x` whose `partitionText` is the same text (e.g. the truncated timestamp),
+   * for engines where formatting every row in every pipeline is the costly part.
+   */
+  partitionKey?(x: string, granularity?: string): string;
   /** A UTC timestamp literal from `YYYY-MM-DDTHH:MM:SS`. */
   timestampLiteral(iso: string): string;
   /**

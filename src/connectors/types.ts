@@ -93,6 +93,12 @@ export interface ScanSource {
   /** Maps the text value of `partitionExpr` back to a partition id. */
   partitionId(value: string | null): string;
   /**
+   * When set, `partitionExpr` is a raw value that is cheap to group by (a truncated timestamp, the key itself)
+   * and this turns it into the partition's text once per group, so the per-column pipelines of a scan do not each
+   * format every row.
+   */
+  partitionLabel?: (groupKey: string) => string;
+  /**
    * Expressions replacing plain column references, by column name: a partial scan of files written before a
    * column existed reads it as a typed NULL, and a column typed differently in those files is cast to the
    * table's type, so partition states always match what a full scan computes.

@@ -47,7 +47,11 @@ export function buildScanQuery(d: Dialect, source: ScanSource, columns: ColumnIn
       }
     }
   });
-  const base = `SELECT __p, ${aggs.join(',\n    ')}\n  FROM src GROUP BY __p`;
+  // With a label, rows are grouped by the raw key and each group's text is made once.
+  const label = source.partitionLabel;
+  const base = label
+    ? `SELECT ${label('src.__p')} AS __p, ${aggs.join(',\n    ')}\n  FROM src GROUP BY src.__p`
+    : `SELECT __p, ${aggs.join(',\n    ')}\n  FROM src GROUP BY __p`;
   if (!opts.hll || columns.length === 0) {
     return `WITH src AS (\n  ${src}\n),\nbase AS (\n  ${base}\n)\nSELECT * FROM base ORDER BY __p`;
   }
@@ -62,7 +66,7 @@ hll AS (
 ${hll}
 ),
 hll_p AS (
-  SELECT __p, ${d.listAgg('__c', '__c')} AS __hc, ${d.listAgg('__regs', '__c')} AS __hr FROM hll GROUP BY __p
+  SELECT ${label ? `${label('hll.__p')} AS __p` : '__p'}, ${d.listAgg('__c', '__c')} AS __hc, ${d.listAgg('__regs', '__c')} AS __hr FROM hll GROUP BY ${label ? 'hll.__p' : '__p'}
 )
 SELECT base.*, hll_p.__hc, hll_p.__hr
 FROM base LEFT JOIN hll_p ON ${d.nullSafeEquals('base.__p', 'hll_p.__p')}
