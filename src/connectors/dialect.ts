@@ -38,7 +38,8 @@ export interface Dialect {
   hash64(x: string): string;
   /**
    * A complete CTE body computing HLL registers for every (partition, column) of `src`:
-   * output columns `__p` (partition text), `__c` (column ordinal), `__regs` (packed `bbbrr` hex tokens).
+   * output columns `__p` (the `src.__p` value), `__c` (column ordinal), `__regs` (packed hex tokens, in any
+   * order, `hllTokenWidth` digits each).
    */
   hllRegisters(src: string, columns: string[], hasPartition: boolean): string;
   /** Join condition equal when both sides are equal or both NULL (partition keys may be NULL). */

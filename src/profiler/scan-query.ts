@@ -1,8 +1,8 @@
 /**
  * The one-scan query: every metric state of every column, for every partition, in one statement. Partition
- * states come from `GROUP BY __p` in the same scan (Deequ's scan sharing); HLL registers from an unpivot of the
- * column hashes over the same `src` relation. Column aliases are positional (`c0`, `c1`, …) so hostile names
- * never travel further than one quoted reference.
+ * states come from `GROUP BY __p` in the same scan (Deequ's scan sharing); HLL registers from the dialect's
+ * sketch SQL over the same `src` relation (an unpivot of the column hashes, or one small GROUP BY per column).
+ * Column aliases are positional (`c0`, `c1`, …) so hostile names never travel further than one quoted reference.
  */
 import type { Dialect } from '../connectors/dialect.js';
 import type { ColumnInfo, ScanSource } from '../connectors/types.js';
