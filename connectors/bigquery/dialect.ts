@@ -100,7 +100,7 @@ export class BigQueryDialect implements Dialect {
    * FARM_FINGERPRINT (signed INT64) of the value's JSON text: TO_JSON_STRING accepts every type, where
    * CAST(x AS STRING) fails on ARRAY/STRUCT and on BYTES that are not UTF-8. JSON of NULL is 'null', hence the CASE.
    */
-  hash64(x: string): string {
+  private hash64(x: string): string {
     return `CASE WHEN ${x} IS NULL THEN NULL ELSE FARM_FINGERPRINT(TO_JSON_STRING(${x})) END`;
   }
 

@@ -80,10 +80,6 @@ export class DuckDBDialect implements Dialect {
     return `${fn}(length(${x}))`;
   }
 
-  hash64(x: string): string {
-    return `CASE WHEN ${x} IS NULL THEN NULL ELSE hash(${x}) END`;
-  }
-
   /**
    * One small aggregate per column over the shared (inlined) `src`, glued with UNION ALL. Unpivoting every
    * column into one 60M-row GROUP BY (partition, column, bucket) cost 3.7 s on 5M × 12; per-column branches let

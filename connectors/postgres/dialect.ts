@@ -77,7 +77,7 @@ export class PostgresDialect implements Dialect {
     return `${fn}(char_length(${x}::text))`;
   }
 
-  hash64(x: string): string {
+  private hash64(x: string): string {
     return `hashtextextended(${x}::text, 0)`;
   }
 

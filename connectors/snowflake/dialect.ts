@@ -95,7 +95,7 @@ export class SnowflakeDialect implements Dialect {
   }
 
   /** HASH(NULL) is a value in Snowflake, so NULL is kept out explicitly. Signed 64-bit result. */
-  hash64(x: string): string {
+  private hash64(x: string): string {
     return `CASE WHEN ${x} IS NULL THEN NULL ELSE HASH(${x}) END`;
   }
 

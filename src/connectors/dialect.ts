@@ -34,8 +34,6 @@ export interface Dialect {
   m2(x: string): string;
   length(fn: 'min' | 'max' | 'sum', x: string): string;
 
-  /** Per-row expression giving the HLL packed register token source: a 64-bit hash, NULL for NULL input. */
-  hash64(x: string): string;
   /**
    * A complete CTE body computing HLL registers for every (partition, column) of `src`:
    * output columns `__p` (the `src.__p` value), `__c` (column ordinal), `__regs` (packed hex tokens, in any
