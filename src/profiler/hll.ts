@@ -81,9 +81,29 @@ function hex(s: string, i: number): number {
 
 export function mergeRegisters(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length !== HLL_M || b.length !== HLL_M) throw new Error('HLL register arrays must have length 4096');
-  const r = new Uint8Array(HLL_M);
-  for (let i = 0; i < HLL_M; i++) r[i] = a[i] > b[i] ? a[i] : b[i];
-  return r;
+  return maxInto(Uint8Array.from(a), b);
+}
+
+/**
+ * Element-wise max into `acc`. Registers are < 128 (every decoder enforces rank <= 53), so four of them are
+ * compared per 32-bit word (SWAR): for
+ * bytes a, b the high bit of ((a | 0x80) - b) is set exactly when a >= b, and no byte borrows from its neighbour.
+ */
+export function maxInto(acc: Uint8Array, r: Uint8Array): Uint8Array {
+  if (acc.byteOffset % 4 !== 0 || r.byteOffset % 4 !== 0 || acc.length % 4 !== 0) {
+    for (let i = 0; i < acc.length; i++) if (r[i] > acc[i]) acc[i] = r[i];
+    return acc;
+  }
+  const a = new Uint32Array(acc.buffer, acc.byteOffset, acc.length / 4);
+  const b = new Uint32Array(r.buffer, r.byteOffset, r.length / 4);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    const keepA = ((((x | 0x80808080) - y) & 0x80808080) >>> 7) * 0xff;
+    a[i] = (x & keepA) | (y & ~keepA);
+  }
+  return acc;
 }
 
 /** Canonical storage form (same registers → same string, so equal states compare equal as JSON). */

@@ -10,7 +10,7 @@
  * A `null` field means "no values in this partition" and is the identity of that field.
  */
 import { addDecimal, compareDecimal, toDecimalString } from './decimal.js';
-import { decodeRegisters, encodeRegisters, mergeRegisters } from './hll.js';
+import { decodeRegisters, encodeRegisters, maxInto, mergeRegisters } from './hll.js';
 import type { ColumnKind, ColumnState, PartitionState } from './state-types.js';
 
 type Scalar = string | number;
@@ -164,25 +164,4 @@ export function mergePartitionStates(states: readonly PartitionState[]): Partiti
     if (r !== undefined) columns.set(name, { ...(columns.get(name) as ColumnState), hll: encodeRegisters(r) });
   }
   return { rowCount, columns: Object.fromEntries(columns) };
-}
-
-/**
- * Element-wise max into `acc`. Registers are < 128, so four of them are compared per 32-bit word (SWAR): for
- * bytes a, b the high bit of ((a | 0x80) - b) is set exactly when a >= b, and no byte borrows from its neighbour.
- */
-function maxInto(acc: Uint8Array, r: Uint8Array): Uint8Array {
-  if (acc.byteOffset % 4 !== 0 || r.byteOffset % 4 !== 0 || acc.length % 4 !== 0) {
-    for (let i = 0; i < acc.length; i++) if (r[i] > acc[i]) acc[i] = r[i];
-    return acc;
-  }
-  const a = new Uint32Array(acc.buffer, acc.byteOffset, acc.length / 4);
-  const b = new Uint32Array(r.buffer, r.byteOffset, r.length / 4);
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    const keepA = ((((x | 0x80808080) - y) & 0x80808080) >>> 7) * 0xff;
-    a[i] = (x & keepA) | (y & ~keepA);
-  }
-  return acc;
 }
