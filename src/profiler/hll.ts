@@ -86,8 +86,8 @@ export function mergeRegisters(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /**
  * Element-wise max into `acc`. Registers are < 128 (every decoder enforces rank <= 53), so four of them are
- * compared per 32-bit word (SWAR): for
- * bytes a, b the high bit of ((a | 0x80) - b) is set exactly when a >= b, and no byte borrows from its neighbour.
+ * compared per 32-bit word (SWAR): for bytes a, b the high bit of ((a | 0x80) - b) is set exactly when a >= b,
+ * and no byte borrows from its neighbour.
  */
 export function maxInto(acc: Uint8Array, r: Uint8Array): Uint8Array {
   if (acc.byteOffset % 4 !== 0 || r.byteOffset % 4 !== 0 || acc.length % 4 !== 0) {
