@@ -20,6 +20,7 @@ import { runProfile } from '../src/api/profile.js';
 import { computePlan } from '../src/api/plan.js';
 import { createEventBus } from '../src/events/index.js';
 import { silentLogger } from '../src/log.js';
+import { median } from './median.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 5_000_000);
 /** Interleaved rounds per measurement; medians are reported. */
@@ -182,11 +183,6 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t = performance.now();
   await fn();
   return Math.round(performance.now() - t);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
 }
 
 /** `plan` over 1,000 DuckDB tables in 10 schemas: catalog queries issued, data queries (must be 0), time. */

@@ -20,6 +20,7 @@ import { createContext } from '../src/api/context.js';
 import { runProfile } from '../src/api/profile.js';
 import { createEventBus } from '../src/events/index.js';
 import { silentLogger } from '../src/log.js';
+import { median } from './median.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 5_000_000);
 const PARTS = 100;
@@ -124,11 +125,6 @@ incremental: {adaptive_scheduling: {enabled: false}}\nprofiling:\n${metrics ? ` 
   await admin.query('DROP DATABASE IF EXISTS baselinr_bench WITH (FORCE)');
   await admin.end();
   rmSync(work, { recursive: true, force: true });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : Math.round((s[s.length / 2 - 1] + s[s.length / 2]) / 2);
 }
 
 function round(x: number, digits = 1): number {

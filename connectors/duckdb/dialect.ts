@@ -85,10 +85,10 @@ export class DuckDBDialect implements Dialect {
    * column into one 60M-row GROUP BY (partition, column, bucket) cost 3.7 s on 5M × 12; per-column branches let
    * each read only its own column and group into a cache-sized table: 1.4 s.
    * w is the 52 hash bits above the bucket plus a sentinel bit (never 0, so rank <= 53). Per row only its
-   * lowest set bit is kept (`w & ((~w) + 1)`; the parentheses matter, `~` binds looser
-   * than `+`) and the rank, 1 + trailing zeros = popcount(lowbit - 1) + 1, is taken once per register: ~15 %
-   * less CPU than a popcount per row. Tokens are not ordered in SQL (an ordered string_agg cost 0.3 s):
-   * decoding keeps the max per bucket in any order.
+   * lowest set bit is kept (`w & ((~w) + 1)`; the parentheses matter, `~` binds looser than `+`) and the rank,
+   * 1 + trailing zeros = popcount(lowbit - 1) + 1, is taken once per register: ~15 % less CPU than a popcount
+   * per row. Tokens are not ordered in SQL (an ordered string_agg cost 0.3 s): decoding keeps the max per
+   * bucket in any order.
    */
   hllRegisters(src: string, columns: string[], hasPartition: boolean): string {
     const m = 2 ** HLL_P - 1;

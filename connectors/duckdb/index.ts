@@ -203,7 +203,7 @@ export class DuckDBConnector implements SourceConnector {
   }
 
   async alignScan(table: SourceTable, snapshot: TableSnapshot, source: ScanSource): Promise<ScanSource> {
-    if (table.config.kind !== 'parquet' || snapshot.partitions.length === 0 || source.relation.includes('read_parquet([]')) return source;
+    if (table.config.kind !== 'parquet' || source.relation.includes('read_parquet([]')) return source;
     // The scanned files may predate a column or store it with another type than the union of all files.
     const rows = await this.client.query(`DESCRIBE SELECT * FROM ${source.relation}`, { kind: 'metadata', table: table.name });
     const present = new Map(rows.map((r) => [String(r.column_name), String(r.column_type)]));

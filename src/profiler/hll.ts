@@ -64,9 +64,7 @@ export function registersFromPacked(s: string, width: 5 | 6 = TOKEN): Uint8Array
   for (let i = 0; i < s.length; i += width) {
     if (o === 1 && s.charCodeAt(i) !== 49) throw new Error('malformed packed HLL registers');
     const bucket = (hex(s, i + o) << 8) | (hex(s, i + o + 1) << 4) | hex(s, i + o + 2);
-    const rank = (hex(s, i + o + 3) << 4) | hex(s, i + o + 4);
-    if (rank > MAX_RANK) throw new Error(`HLL rank out of range: ${rank}`);
-    if (rank > r[bucket]) r[bucket] = rank;
+    setMax(r, bucket, (hex(s, i + o + 3) << 4) | hex(s, i + o + 4));
   }
   return r;
 }

@@ -50,7 +50,7 @@ export function parseScanRows(
       if (isNumeric(c)) {
         s.sum = extreme(c, get('sum'));
         // The mean is the exact sum over the count: one aggregate less per numeric column than avg() (~6 % of
-        // the scan's CPU), and the same value the engines' avg() computes.
+        // DuckDB's per-partition aggregate CPU), and the same value the engines' avg() computes.
         s.mean = s.count > 0 && s.sum !== null ? toFloat(Number(s.sum) / s.count) : null;
         s.m2 = s.count > 0 ? (toFloat(get('m2')) ?? 0) : null;
       }
