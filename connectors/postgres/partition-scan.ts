@@ -24,15 +24,16 @@ export function partitionedRelation(
   const cols = columns.map((c) => `, ${d.quoteIdent(c.name)}`).join('');
   const alias = d.quoteIdent(`${tag}_src`);
   let body: string;
+  let branches: string[] | undefined;
   // Rows are tagged with the partition's position in `refs`, not its name: grouping on an int is cheaper than
   // on text, and the HLL registers are grouped per partition, column and bucket.
   if (refs.length === 0) {
     // Nothing to scan (a partial run that only drops partitions): zero rows of the right shape.
     body = `SELECT NULL::int AS ${d.quoteIdent(tag)}${cols} FROM ${parent} WHERE false`;
   } else if (refs.every((r) => r.ref.readable)) {
-    body = refs
-      .map((r, i) => `SELECT ${i} AS ${d.quoteIdent(tag)}${cols} FROM ${d.qualify(r.ref.schema, r.ref.name)}`)
-      .join('\n    UNION ALL ');
+    const selects = refs.map((r, i) => `SELECT ${i} AS ${d.quoteIdent(tag)}${cols} FROM ${d.qualify(r.ref.schema, r.ref.name)}`);
+    body = selects.join('\n    UNION ALL ');
+    branches = selects.map((s) => `(${s}) AS ${alias}`);
   } else {
     const oid = (r: LeafRef) => `${d.literal(d.qualify(r.schema, r.name))}::regclass`;
     const cases = refs.map((r, i) => `WHEN ${oid(r.ref)} THEN ${i}`).join(' ');
@@ -41,6 +42,7 @@ export function partitionedRelation(
   }
   return {
     relation: `(${body}) AS ${alias}`,
+    branches,
     partitionExpr: d.quoteIdent(tag),
     partitionId: (v) => {
       const ref = v === null ? undefined : refs[Number(v)];

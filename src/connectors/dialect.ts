@@ -40,6 +40,11 @@ export interface Dialect {
    * order, `hllTokenWidth` digits each).
    */
   hllRegisters(src: string, columns: string[], hasPartition: boolean): string;
+  /**
+   * Optional: the same output over the UNION ALL of `srcs` (FROM items with `__p` and the columns, no partition
+   * in more than one), for engines where grouping each before the union is cheaper (Postgres: no spill).
+   */
+  hllRegistersUnion?(srcs: string[], columns: string[]): string;
   /** Join condition equal when both sides are equal or both NULL (partition keys may be NULL). */
   nullSafeEquals(a: string, b: string): string;
   /** Ordered list aggregate (`list`/`array_agg`). */

@@ -104,6 +104,11 @@ export interface ScanSource {
    * table's type, so partition states always match what a full scan computes.
    */
   columnExprs?: Map<string, string>;
+  /**
+   * When set, `relation` is the UNION ALL of these FROM items (same columns, each holding whole partitions), so
+   * the sketches can be grouped per branch (`Dialect.hllRegistersUnion`).
+   */
+  branches?: string[];
 }
 
 /** A warehouse's own estimate of what a scan would read (unknown parts are left out). */

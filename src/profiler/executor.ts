@@ -45,16 +45,23 @@ export function planScan(connector: SourceConnector, table: SourceTable, snapsho
   const source = base ?? connector.scanSource(table, snapshot, scope.partitions);
   const contract = table.config.contract;
   let relation = source.relation;
+  let branches = source.branches;
   // Record sets are deduplicated BEFORE any aggregate: the profile describes current records, not versions.
   if (contract.kind === 'record_set' && contract.primaryKey?.length && contract.ordering) {
     relation = d.dedupe(relation, contract.primaryKey, contract.ordering, contract.filter);
+    branches = undefined; // a key's versions may sit in different partitions
   } else if (contract.filter) {
-    relation = d.filtered(relation, contract.filter);
+    const filter = contract.filter;
+    relation = d.filtered(relation, filter);
+    branches = branches?.map((b) => d.filtered(b, filter));
   }
-  if (scope.sampleFraction !== undefined) relation = d.sample(relation, scope.sampleFraction, 42);
+  if (scope.sampleFraction !== undefined) {
+    relation = d.sample(relation, scope.sampleFraction, 42);
+    branches = undefined; // the sketches must see the rows the other metrics saw: one sample
+  }
   const key = table.config.partition?.key;
   const where = scope.watermarkFrom && key ? `${d.quoteIdent(key)} >= ${d.timestampLiteral(scope.watermarkFrom)}` : undefined;
-  const scan = { ...source, relation };
+  const scan = { ...source, relation, branches };
   const hll = wantsHll(metrics);
   return { source: scan, hll, sql: buildScanQuery(d, scan, snapshot.columns, { hll, where }) };
 }

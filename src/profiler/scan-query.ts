@@ -1,7 +1,8 @@
 /**
  * The one-scan query: every metric state of every column, for every partition, in one statement. Partition
  * states come from `GROUP BY __p` in the same scan (Deequ's scan sharing); HLL registers from the dialect's
- * sketch SQL over the same `src` relation (an unpivot of the column hashes, or one small GROUP BY per column).
+ * sketch SQL over the same `src` relation (an unpivot of the column hashes, or one small GROUP BY per column), or
+ * over each of the source's branches when it is a union of whole partitions and the dialect groups those apart.
  * Column aliases are positional (`c0`, `c1`, …) so hostile names never travel further than one quoted reference.
  */
 import type { Dialect } from '../connectors/dialect.js';
@@ -25,7 +26,8 @@ export function buildScanQuery(d: Dialect, source: ScanSource, columns: ColumnIn
   const ref = (name: string) => source.columnExprs?.get(name) ?? q(name);
   const projected = [`${part} AS __p`, ...columns.map((c, i) => `${ref(c.name)} AS ${q(alias(i))}`)];
   const where = opts.where ? `\n  WHERE ${opts.where}` : '';
-  const src = `SELECT ${projected.join(', ')}\n  FROM ${source.relation}${where}`;
+  const select = (from: string) => `SELECT ${projected.join(', ')}\n  FROM ${from}${where}`;
+  const src = select(source.relation);
 
   const aggs = [`${d.countAll()} AS __rows`];
   columns.forEach((c, i) => {
@@ -55,7 +57,11 @@ export function buildScanQuery(d: Dialect, source: ScanSource, columns: ColumnIn
   if (!opts.hll || columns.length === 0) {
     return `WITH src AS (\n  ${src}\n),\nbase AS (\n  ${base}\n)\nSELECT * FROM base ORDER BY __p`;
   }
-  const hll = d.hllRegisters('src', columns.map((_, i) => q(alias(i))), true);
+  const cols = columns.map((_, i) => q(alias(i)));
+  const hll =
+    source.branches?.length && d.hllRegistersUnion && !label
+      ? d.hllRegistersUnion(source.branches.map((b) => `(${select(b)}) AS __b`), cols)
+      : d.hllRegisters('src', cols, true);
   return `WITH src AS ${d.inlineCte ? `${d.inlineCte} ` : ''}(
   ${src}
 ),

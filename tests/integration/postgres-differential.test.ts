@@ -174,7 +174,8 @@ describe(`differential on PostgreSQL (seed ${SEED}, ${STEPS} steps)`, () => {
         const reads = e.decision !== 'skip' && !(e.decision === 'partial' && e.changed_partitions.length === 0);
         if ((scan !== undefined) !== reads) problems.push(`${t}: ${e.decision} issued ${scan ? 'a' : 'no'} data scan`);
         if (t === 'part' && e.decision === 'partial' && scan) {
-          const read = [...scan.sql.matchAll(/FROM "diff"\."(part_\d+)"/g)].map((m) => m[1]).sort();
+          // Each child appears twice: in the union the other metrics read and in its own sketch branch.
+          const read = [...new Set([...scan.sql.matchAll(/FROM "diff"\."(part_\d+)"/g)].map((m) => m[1]))].sort();
           if (read.join() !== e.changed_partitions.join()) problems.push(`partial read [${read}] for changed [${e.changed_partitions}]`);
         }
       }
