@@ -3,6 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import type { SourceConfig, TableConfig } from '../../src/config/index.js';
 import type {
   ColumnInfo,
+  KnownPartitions,
+  KnownRowCounts,
   PartitionFact,
   ScanSource,
   SourceConnector,
@@ -72,7 +74,7 @@ export class DuckDBConnector implements SourceConnector {
   }
 
   /** Database tables in two catalog queries however many there are; Parquet datasets from their folders. */
-  async snapshotAll(tables: SourceTable[]): Promise<Map<string, TableSnapshot | Error>> {
+  async snapshotAll(tables: SourceTable[], known?: KnownPartitions): Promise<Map<string, TableSnapshot | Error>> {
     const out = new Map<string, TableSnapshot | Error>();
     const dbTables = tables.filter((t) => t.config.kind !== 'parquet');
     if (dbTables.length > 0) {
@@ -108,7 +110,7 @@ export class DuckDBConnector implements SourceConnector {
     }
     for (const t of tables.filter((x) => x.config.kind === 'parquet')) {
       try {
-        out.set(t.name, await this.parquetSnapshot(t));
+        out.set(t.name, await this.parquetSnapshot(t, known?.get(t.name)));
       } catch (err) {
         out.set(t.name, err instanceof Error ? err : new Error(String(err)));
       }
@@ -116,7 +118,7 @@ export class DuckDBConnector implements SourceConnector {
     return out;
   }
 
-  private async parquetSnapshot(table: SourceTable): Promise<TableSnapshot> {
+  private async parquetSnapshot(table: SourceTable, known?: KnownRowCounts): Promise<TableSnapshot> {
     const root = table.config.parquetPath ?? '';
     const partitions = readManifest(root);
     if (partitions.length === 0) throw new Error(`parquet dataset ${table.name} has no .parquet files under ${root}`);
@@ -129,22 +131,31 @@ export class DuckDBConnector implements SourceConnector {
     const columns = rows
       .filter((r) => r.column_name !== FILE_COLUMN)
       .map((r) => this.column(String(r.column_name), String(r.column_type)));
-    await this.addRowCounts(table, partitions);
+    await this.addRowCounts(table, partitions, known);
     const bytes = partitions.reduce((s, p) => s + (p.bytes ?? 0), 0);
     const rowCount = partitions.every((p) => p.rowCount !== undefined) ? partitions.reduce((s, p) => s + (p.rowCount ?? 0), 0) : undefined;
     return { ...snapshotIds(columns, partitions), exact: true, columns, partitions, bytes, rowCount, takenAt: now() };
   }
 
-  /** Row counts from Parquet footers (metadata, no data pages): what cost caps and estimates use. */
-  private async addRowCounts(table: SourceTable, partitions: PartitionFact[]): Promise<void> {
+  /**
+   * Row counts from Parquet footers (metadata, no data pages): what cost caps and estimates use. A partition
+   * whose fingerprint (every file's path, size and mtime) is the stored one keeps its stored count.
+   */
+  private async addRowCounts(table: SourceTable, partitions: PartitionFact[], known?: KnownRowCounts): Promise<void> {
     const d = this.dialect;
-    const files = partitions.flatMap((p) => p.files ?? []).map((f) => d.literal(f.path));
+    const unknown = partitions.filter((p) => {
+      const k = known?.get(p.id);
+      if (k?.fingerprint === p.fingerprint) p.rowCount = k.rowCount;
+      return p.rowCount === undefined;
+    });
+    if (unknown.length === 0) return;
+    const files = unknown.flatMap((p) => p.files ?? []).map((f) => d.literal(f.path));
     const rows = await this.client.query(
       `SELECT file_name, num_rows FROM parquet_file_metadata([${files.join(', ')}])`,
       { kind: 'metadata', table: table.name },
     );
     const perFile = new Map(rows.map((r) => [String(r.file_name), Number(r.num_rows)]));
-    for (const p of partitions) {
+    for (const p of unknown) {
       const counts = (p.files ?? []).map((f) => perFile.get(f.path));
       if (counts.every((n) => n !== undefined)) p.rowCount = counts.reduce((s, n) => s + (n ?? 0), 0);
     }

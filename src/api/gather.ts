@@ -2,7 +2,7 @@
  * Reads everything the planner needs — metadata snapshots from the source, prior state from the store — and
  * nothing else: no table data is scanned here, so `plan` stays read-only and cheap.
  */
-import type { TableSnapshot, SourceTable } from '../connectors/types.js';
+import type { KnownPartitions, TableSnapshot, SourceTable } from '../connectors/types.js';
 import type { MetricName } from '../profiler/state-types.js';
 import type { PlanTableInput } from '../planner/index.js';
 import type { TableStateRow } from '../state/index.js';
@@ -24,7 +24,10 @@ export async function gatherTables(ctx: Context, patterns?: string[]): Promise<G
   const match = tableMatcher(patterns);
   const tables = (await source.listTables(ctx.config.profiling.tables)).filter((t) => match(t.name));
   const out: GatheredTable[] = [];
-  const batch = source.snapshotAll ? await withRetries(() => source.snapshotAll!(tables)) : undefined;
+  // Stored partition snapshots first: the connector may reuse the row counts of partitions whose files match.
+  const stored = new Map<string, Array<{ partitionId: string; snapshot: unknown }>>();
+  for (const table of tables) stored.set(table.name, await store.getPartitionSnapshots(table.name));
+  const batch = source.snapshotAll ? await withRetries(() => source.snapshotAll!(tables, knownPartitions(stored))) : undefined;
   for (const table of tables) {
     let snapshot: TableSnapshot | undefined;
     let snapshotError: string | undefined;
@@ -40,7 +43,7 @@ export async function gatherTables(ctx: Context, patterns?: string[]): Promise<G
       ctx.logger.warn({ table: table.name }, `metadata unavailable: ${snapshotError}`);
     }
     const prior = await store.getTable(table.name);
-    const priorPartitions = (await store.getPartitionSnapshots(table.name)).map((p) => ({
+    const priorPartitions = (stored.get(table.name) ?? []).map((p) => ({
       id: p.partitionId,
       fingerprint: fingerprintOf(p.snapshot),
     }));
@@ -69,6 +72,22 @@ export function statsWereReset(stored: unknown, now: TableSnapshot): boolean {
   if (now.statsResetAt !== undefined && prior.statsResetAt !== undefined && now.statsResetAt !== prior.statsResetAt) return true;
   if (!now.counters || !prior.counters) return false;
   return Object.entries(now.counters).some(([k, v]) => typeof prior.counters![k] === 'number' && v < prior.counters![k]);
+}
+
+function knownPartitions(stored: Map<string, Array<{ partitionId: string; snapshot: unknown }>>): KnownPartitions {
+  const out = new Map<string, Map<string, { fingerprint: string; rowCount: number }>>();
+  for (const [table, partitions] of stored) {
+    const known = new Map<string, { fingerprint: string; rowCount: number }>();
+    for (const p of partitions) {
+      const fingerprint = fingerprintOf(p.snapshot);
+      const rowCount = (p.snapshot as { rowCount?: unknown } | null)?.rowCount;
+      if (fingerprint !== null && typeof rowCount === 'number' && Number.isSafeInteger(rowCount) && rowCount >= 0) {
+        known.set(p.partitionId, { fingerprint, rowCount });
+      }
+    }
+    if (known.size) out.set(table, known);
+  }
+  return out;
 }
 
 function fingerprintOf(snapshot: unknown): string | null {

@@ -117,6 +117,14 @@ export interface ScanEstimate {
   bytes?: number;
 }
 
+/**
+ * What the state store already knows per table and partition id: the fingerprint stored with the partition's
+ * last profile and the row count metadata gave then. A connector may reuse the count while the fingerprint
+ * still matches (the same files), instead of re-reading metadata that cannot have changed.
+ */
+export type KnownPartitions = ReadonlyMap<string, KnownRowCounts>;
+export type KnownRowCounts = ReadonlyMap<string, { fingerprint: string; rowCount: number }>;
+
 export interface SourceConnector {
   readonly type: string;
   readonly dialect: import('./dialect.js').Dialect;
@@ -129,7 +137,7 @@ export interface SourceConnector {
    * Optional batch form (one catalog query per schema instead of per table). Each table maps to its snapshot or
    * to the Error that `snapshot` would have thrown.
    */
-  snapshotAll?(tables: SourceTable[]): Promise<Map<string, TableSnapshot | Error>>;
+  snapshotAll?(tables: SourceTable[], known?: KnownPartitions): Promise<Map<string, TableSnapshot | Error>>;
   /** Optional metadata step before a partial scan: fills `ScanSource.columnExprs` (schema drift between files). */
   alignScan?(table: SourceTable, snapshot: TableSnapshot, source: ScanSource): Promise<ScanSource>;
   /** The FROM item and partition expression for scanning `partitions` (all when undefined). */

@@ -3,7 +3,7 @@
  * replaces those partitions' states, drops removed ones and stores the merged profile. The snapshot written is
  * the one read before the scan, so a change made during the scan is seen by the next run.
  */
-import type { ScanSource, SourceConnector, SourceTable, TableSnapshot } from '../connectors/types.js';
+import type { PartitionFact, ScanSource, SourceConnector, SourceTable, TableSnapshot } from '../connectors/types.js';
 import type { PartitionRecord, StateStore } from '../state/index.js';
 import type { MetricName, PartitionState, TableProfile } from './state-types.js';
 import { buildScanQuery } from './scan-query.js';
@@ -122,7 +122,7 @@ export async function executeScan(args: {
   const facts = new Map(snapshot.partitions.map((p) => [p.id, p]));
   const upserts: PartitionRecord[] = [...scanned.entries()].map(([partitionId, state]) => ({
     partitionId,
-    snapshot: facts.has(partitionId) ? { fingerprint: facts.get(partitionId)!.fingerprint } : null,
+    snapshot: partitionSnapshot(facts.get(partitionId)),
     rowCount: state.rowCount,
     sampled: false,
     profiledAt,
@@ -147,6 +147,12 @@ export async function executeScan(args: {
   const merged = mergeSorted(all, snapshot, hll);
   const profile = finalizeProfile({ table: table.name, profiledAt, state: merged, partitions: all.length, metrics });
   return { sql, rowsScanned, partitionsProfiled: upserts.length, profile, upserts, removed: [...removed].sort(), replaceAll };
+}
+
+/** What is stored with a partition's states: its fingerprint, and the metadata row count when there is one. */
+function partitionSnapshot(fact: PartitionFact | undefined): PartitionRecord['snapshot'] {
+  if (!fact) return null;
+  return fact.rowCount === undefined ? { fingerprint: fact.fingerprint } : { fingerprint: fact.fingerprint, rowCount: fact.rowCount };
 }
 
 /** Merge in partition-id order so float sums are reproducible between full and incremental runs. */
