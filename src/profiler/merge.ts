@@ -150,11 +150,10 @@ export function mergePartitionStates(states: readonly PartitionState[]): Partiti
   for (const s of states) {
     rowCount += s.rowCount;
     for (const [name, col] of Object.entries(s.columns)) {
-      const hll = col.hll;
+      // Without its `hll` key, so the merged column never gets one and nothing has to be deleted afterwards.
+      const { hll, ...rest } = col;
       const seen = columns.has(name);
-      const merged = mergeColumnStates(columns.get(name), { ...col, hll: undefined }) as ColumnState;
-      delete merged.hll;
-      columns.set(name, merged);
+      columns.set(name, mergeColumnStates(columns.get(name), rest) as ColumnState);
       const acc = registers.get(name);
       if (!seen) registers.set(name, hll === undefined ? undefined : decodeRegisters(hll));
       else if (acc !== undefined) registers.set(name, hll === undefined ? undefined : maxInto(acc, decodeRegisters(hll)));
