@@ -10,7 +10,7 @@
  * A `null` field means "no values in this partition" and is the identity of that field.
  */
 import { addDecimal, compareDecimal, toDecimalString } from './decimal.js';
-import { decodeRegisters, encodeRegisters, maxInto, mergeRegisters } from './hll.js';
+import { decodeRegisters, encodeRegisters, mergeEncodedInto, mergeRegisters } from './hll.js';
 import type { ColumnKind, ColumnState, PartitionState } from './state-types.js';
 
 type Scalar = string | number;
@@ -156,7 +156,7 @@ export function mergePartitionStates(states: readonly PartitionState[]): Partiti
       columns.set(name, mergeColumnStates(columns.get(name), rest) as ColumnState);
       const acc = registers.get(name);
       if (!seen) registers.set(name, hll === undefined ? undefined : decodeRegisters(hll));
-      else if (acc !== undefined) registers.set(name, hll === undefined ? undefined : maxInto(acc, decodeRegisters(hll)));
+      else if (acc !== undefined) registers.set(name, hll === undefined ? undefined : mergeEncodedInto(acc, hll));
     }
   }
   for (const [name, r] of registers) {

@@ -184,4 +184,23 @@ describe('dense decoding and the multi-partition fold', () => {
     const missing = states.map((s, i) => (i === 30 ? { ...s, columns: { c: { ...s.columns.c, hll: undefined } } } : s));
     expect(mergePartitionStates(missing).columns.c.hll).toBeUndefined();
   });
+
+  it('folds sparse and dense states alike, decoding into the accumulator, and rejects a bad state mid-fold', () => {
+    // Sparse (a few hundred values) and dense states interleaved, dense ones through the shared scratch buffer.
+    const regs = Array.from({ length: 21 }, (_, i) => (i % 3 === 0 ? random(100 + i) : registersOf(i * 50, i * 50 + 40 + i, `s${i}`)));
+    const encoded = regs.map(encodeRegisters);
+    expect(encoded.filter((e) => e.startsWith('s:')).length).toBe(14);
+    const states = encoded.map((hll) => ({ rowCount: 1, columns: { c: { type: 'BIGINT', kind: 'integer' as const, count: 1, nulls: 0, hll } } }));
+    const expected = regs.reduce((a, b) => mergeRegisters(a, b));
+    expect(decodeRegisters(mergePartitionStates(states).columns.c.hll!)).toEqual(expected);
+    // Sparse first, then dense: the first state's array is its own, never the scratch buffer.
+    const twice = mergePartitionStates([states[1], states[0], states[2], states[3]]);
+    expect(decodeRegisters(twice.columns.c.hll!)).toEqual([regs[1], regs[0], regs[2], regs[3]].reduce((a, b) => mergeRegisters(a, b)));
+    const bad = random(5);
+    bad[9] = 60;
+    const broken = [...states.slice(0, 4), { ...states[4], columns: { c: { ...states[4].columns.c, hll: `d:${Buffer.from(bad).toString('base64')}` } } }];
+    expect(() => mergePartitionStates(broken)).toThrow(/rank/);
+    const badToken = [...states.slice(0, 4), { ...states[4], columns: { c: { ...states[4].columns.c, hll: 's:00a3' } } }];
+    expect(() => mergePartitionStates(badToken)).toThrow(/malformed/);
+  });
 });
