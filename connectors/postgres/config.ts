@@ -22,7 +22,18 @@ export const postgresConnectionShape = {
 };
 
 export const postgresSourceSchema = z
-  .strictObject({ type: z.literal('postgres'), ...postgresConnectionShape })
+  .strictObject({
+    type: z.literal('postgres'),
+    ...postgresConnectionShape,
+    sketch_memory_mb: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'Server memory (MB) a scan may hold to group each partition\'s distinct-count sketches separately (default 1024; 0 = never). Over it, one grouping that spills to temp files',
+      ),
+  })
   .describe('PostgreSQL: change detection from pg_stat_all_tables, partitions from pg_inherits');
 
 export type PostgresSourceInput = z.input<typeof postgresSourceSchema>;

@@ -9,11 +9,11 @@ import { PostgresClient } from './client.js';
 import { catalogQuery, parseCatalog } from './catalog.js';
 import { detect, WHOLE_TABLE, type Detected } from './detector.js';
 import { PostgresDialect } from './dialect.js';
-import { partitionedRelation } from './partition-scan.js';
+import { DEFAULT_SKETCH_MEMORY_MB, partitionedRelation } from './partition-scan.js';
 
 export async function createConnector(source: PostgresSourceConfig): Promise<SourceConnector> {
   const client = await PostgresClient.open(source);
-  return new PostgresConnector(client, source.schema ?? 'public');
+  return new PostgresConnector(client, source.schema ?? 'public', (source.sketchMemoryMb ?? DEFAULT_SKETCH_MEMORY_MB) * 2 ** 20);
 }
 
 export class PostgresConnector implements SourceConnector {
@@ -25,6 +25,8 @@ export class PostgresConnector implements SourceConnector {
   constructor(
     readonly client: PostgresClient,
     private readonly defaultSchema: string,
+    /** Bytes of server memory per-partition sketch grouping may take (see `partitionedRelation`). */
+    private readonly sketchMemoryBytes = DEFAULT_SKETCH_MEMORY_MB * 2 ** 20,
   ) {}
 
   async listTables(configured: TableConfig[]): Promise<SourceTable[]> {
@@ -89,7 +91,7 @@ ORDER BY 1, 2`,
     if (snapshot.partitions.length > 0 || detected?.partitioned) {
       const ids = partitions ?? snapshot.partitions.map((p) => p.id);
       const refs = ids.map((id) => ({ id, ref: detected?.leaves.get(id) ?? { schema, name: id, readable: true } }));
-      return partitionedRelation(d, parent, snapshot.columns, refs);
+      return partitionedRelation(d, parent, snapshot.columns, refs, this.sketchMemoryBytes);
     }
     if (!c.partition) return { relation: parent, partitionId: () => WHOLE_TABLE };
     const key = c.partition.key;

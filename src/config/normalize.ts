@@ -83,7 +83,7 @@ function normalizeSource(s: RawConfig['source'], baseDir: string): SourceConfig 
     case 'duckdb':
       return compact({ type: 'duckdb', path: resolvePath(baseDir, s.path), threads: s.threads });
     case 'postgres':
-      return { type: 'postgres', ...postgresConnection(s) };
+      return compact({ type: 'postgres' as const, ...postgresConnection(s), sketchMemoryMb: s.sketch_memory_mb });
     case 'snowflake':
       return compact({
         type: 'snowflake',

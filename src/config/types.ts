@@ -29,6 +29,8 @@ export interface PostgresConnectionConfig {
 
 export interface PostgresSourceConfig extends PostgresConnectionConfig {
   type: 'postgres';
+  /** Upper bound (MB) on the server memory of per-partition sketch grouping; default 1024, 0 = never. */
+  sketchMemoryMb?: number;
 }
 
 export interface SnowflakeSourceConfig {

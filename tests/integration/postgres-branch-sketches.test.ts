@@ -2,10 +2,12 @@
  * A partitioned table's sketches are grouped per child before the UNION ALL (`hllRegistersUnion`). These tests
  * run the same scan both ways on a real server and require identical registers and counts, with a contract filter
  * applied per branch, and check that a sample or a record-set dedupe (which must see one row set) falls back to
- * the single grouping.
+ * the single grouping, as does a table whose worst-case per-child grouping memory is over `sketch_memory_mb`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnector } from '../../connectors/postgres/index.js';
+import { partitionedRelation, sketchGroupingBytes } from '../../connectors/postgres/partition-scan.js';
+import { PostgresDialect } from '../../connectors/postgres/dialect.js';
 import type { SourceConnector, SourceTable, TableSnapshot } from '../../src/connectors/types.js';
 import type { TableConfig } from '../../src/config/types.js';
 import { planScan, type ScanScope } from '../../src/profiler/executor.js';
@@ -92,5 +94,26 @@ describe('PostgreSQL sketches grouped per child', () => {
     const records = sourceTable({ contract: { kind: 'record_set', primaryKey: [COLS[0]], ordering: COLS[3] } });
     expect(planScan(connector, records, snap, {}, ALL_METRICS).source.branches).toBeUndefined();
     expect(planScan(connector, table, snap, {}, ALL_METRICS).source.branches?.length).toBe(7);
+  });
+
+  it('are grouped per child only while the worst case fits the memory budget', async () => {
+    const refs = snap.partitions.map((p, i) => ({ id: p.id, ref: { schema: SCHEMA, name: `c${i}`, readable: true } }));
+    const worst = sketchGroupingBytes(refs.length, snap.columns.length);
+    expect(worst).toBe(7 * 4 * 4096 * 130);
+    const d = new PostgresDialect();
+    expect(partitionedRelation(d, '"p"', snap.columns, refs, worst).branches).toHaveLength(7);
+    expect(partitionedRelation(d, '"p"', snap.columns, refs, worst - 1).branches).toBeUndefined();
+    // `sketch_memory_mb: 0` turns it off; the profile's registers do not depend on it.
+    const off = await createConnector({ type: 'postgres', url: db.url, schema: SCHEMA, sketchMemoryMb: 0 });
+    try {
+      const offSnap = await off.snapshot(table);
+      const source = off.scanSource(table, offSnap);
+      expect(source.branches).toBeUndefined();
+      const single = await run(buildScanQuery(off.dialect, source, offSnap.columns, { hll: true }));
+      const perChild = await run(planScan(connector, table, snap, {}, ALL_METRICS).sql);
+      expect(essentials(single)).toEqual(essentials(perChild));
+    } finally {
+      await off.close();
+    }
   });
 });

@@ -207,6 +207,7 @@ describe('valid configs', () => {
   describe('postgres connection', () => {
     it('defaults port and schema with discrete keys, not with a url', () => {
       expect(parse('source: {type: postgres, host: h}\n').source).toEqual({ type: 'postgres', host: 'h', port: 5432, schema: 'public' });
+      expect(parse('source: {type: postgres, host: h, sketch_memory_mb: 0}\n').source).toMatchObject({ type: 'postgres', sketchMemoryMb: 0 });
       expect(parse('source: {type: postgres, url: "postgres://h/db"}\nstorage: {type: postgres, url: "postgres://h/s"}\n').storage).toEqual({
         type: 'postgres',
         url: 'postgres://h/s',
