@@ -143,11 +143,11 @@ export class DuckDBConnector implements SourceConnector {
    */
   private async addRowCounts(table: SourceTable, partitions: PartitionFact[], known?: KnownRowCounts): Promise<void> {
     const d = this.dialect;
-    const unknown = partitions.filter((p) => {
+    for (const p of partitions) {
       const k = known?.get(p.id);
       if (k?.fingerprint === p.fingerprint) p.rowCount = k.rowCount;
-      return p.rowCount === undefined;
-    });
+    }
+    const unknown = partitions.filter((p) => p.rowCount === undefined);
     if (unknown.length === 0) return;
     const files = unknown.flatMap((p) => p.files ?? []).map((f) => d.literal(f.path));
     const rows = await this.client.query(

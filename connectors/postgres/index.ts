@@ -26,7 +26,7 @@ export class PostgresConnector implements SourceConnector {
     readonly client: PostgresClient,
     private readonly defaultSchema: string,
     /** Bytes of server memory per-partition sketch grouping may take (see `partitionedRelation`). */
-    private readonly sketchMemoryBytes = DEFAULT_SKETCH_MEMORY_MB * 2 ** 20,
+    private readonly sketchMemoryBytes: number,
   ) {}
 
   async listTables(configured: TableConfig[]): Promise<SourceTable[]> {

@@ -36,7 +36,7 @@ export function partitionedRelation(
   parent: string,
   columns: ColumnInfo[],
   refs: Array<{ id: string; ref: LeafRef }>,
-  sketchMemoryBytes = DEFAULT_SKETCH_MEMORY_MB * 2 ** 20,
+  sketchMemoryBytes: number,
 ): ScanSource {
   const tag = tagColumn(columns);
   const cols = columns.map((c) => `, ${d.quoteIdent(c.name)}`).join('');
