@@ -2,7 +2,7 @@
  * Reads everything the planner needs — metadata snapshots from the source, prior state from the store — and
  * nothing else: no table data is scanned here, so `plan` stays read-only and cheap.
  */
-import type { KnownPartitions, TableSnapshot, SourceTable } from '../connectors/types.js';
+import type { KnownPartitions, KnownRowCount, TableSnapshot, SourceTable } from '../connectors/types.js';
 import type { MetricName } from '../profiler/state-types.js';
 import type { PlanTableInput } from '../planner/index.js';
 import type { TableStateRow } from '../state/index.js';
@@ -75,9 +75,9 @@ export function statsWereReset(stored: unknown, now: TableSnapshot): boolean {
 }
 
 function knownPartitions(stored: Map<string, Array<{ partitionId: string; snapshot: unknown }>>): KnownPartitions {
-  const out = new Map<string, Map<string, { fingerprint: string; rowCount: number }>>();
+  const out = new Map<string, Map<string, KnownRowCount>>();
   for (const [table, partitions] of stored) {
-    const known = new Map<string, { fingerprint: string; rowCount: number }>();
+    const known = new Map<string, KnownRowCount>();
     for (const p of partitions) {
       const fingerprint = fingerprintOf(p.snapshot);
       const rowCount = (p.snapshot as { rowCount?: unknown } | null)?.rowCount;

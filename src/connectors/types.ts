@@ -123,7 +123,11 @@ export interface ScanEstimate {
  * still matches (the same files), instead of re-reading metadata that cannot have changed.
  */
 export type KnownPartitions = ReadonlyMap<string, KnownRowCounts>;
-export type KnownRowCounts = ReadonlyMap<string, { fingerprint: string; rowCount: number }>;
+export type KnownRowCounts = ReadonlyMap<string, KnownRowCount>;
+export interface KnownRowCount {
+  fingerprint: string;
+  rowCount: number;
+}
 
 export interface SourceConnector {
   readonly type: string;

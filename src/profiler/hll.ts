@@ -61,7 +61,7 @@ export function registersFromPacked(s: string, width: 5 | 6 = TOKEN): Uint8Array
 }
 
 /** Element-wise max of `r` and the packed tokens' registers, into `r`. */
-function packedInto(r: Uint8Array, s: string, width: 5 | 6 = TOKEN): Uint8Array {
+function packedInto(r: Uint8Array, s: string, width: 5 | 6): Uint8Array {
   if (s.length % width !== 0) throw new Error('malformed packed HLL registers');
   const o = width - TOKEN;
   // Hand-rolled hex: a 5M-row full scan returns ~5M tokens, and slice+parseInt+regex took 0.4 s of it.
@@ -132,7 +132,7 @@ export function decodeRegisters(s: string): Uint8Array {
  * ones through one scratch buffer. Folding 100 partitions × 12 columns allocated 4.9 MB of arrays per tick.
  */
 export function mergeEncodedInto(acc: Uint8Array, s: string): Uint8Array {
-  if (s.startsWith('s:')) return packedInto(acc, s.slice(2));
+  if (s.startsWith('s:')) return packedInto(acc, s.slice(2), TOKEN);
   if (s.startsWith('d:')) return maxInto(acc, denseInto(SCRATCH, s));
   throw new Error('unknown HLL register encoding');
 }
